@@ -1,0 +1,3 @@
+export { inCi, isRoot, missingPrerequisite } from './prerequisites.js';
+export { pcapBytes, writePcap, readPcap } from './pcap.js';
+export { tsharkFields } from './tshark.js';
