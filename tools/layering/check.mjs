@@ -87,7 +87,12 @@ for (const [name, p] of pkgs) {
   for (const file of sourceFiles(join(p.dir, 'src'))) {
     const text = readFileSync(file, 'utf8');
     const rel = file.slice(root.length + 1);
-    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+    // Static imports/re-exports (`import ... from 'x'`, `import 'x'`, `export ... from 'x'`) and import('x').
+    const specs = [
+      ...text.matchAll(/^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ];
+    for (const m of specs) {
       const spec = m[1];
       if (spec.startsWith('.') || spec.startsWith('node:')) continue;
       const dep = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
