@@ -11,7 +11,7 @@
  * would, so nothing is read from one hot array the JIT could specialise on.
  */
 import { Parser } from 'binary-parser';
-import { macFromBytes, readU16 } from '@wirestack/core';
+import { EthernetView } from '@wirestack/ethernet';
 import {
   VlanTagView,
   decodeVlanStack,
@@ -22,11 +22,6 @@ import {
   pushVlanTagInPlace,
 } from '@wirestack/vlan';
 import { compare, consume, report } from './measure.mjs';
-
-// @wirestack/ethernet is built by its own package; when its dist is missing
-// (a partial build), the Ethernet fields are read with the core helpers the
-// EthernetView itself is made of, and the table says so.
-const ethernet = await import('@wirestack/ethernet').catch(() => undefined);
 
 const POOL = 1024; // a power of two: the index wraps with a mask
 const FRAME_LENGTH = 64;
@@ -76,39 +71,21 @@ export default async function l2() {
   const frames = makeFrames();
   const mask = POOL - 1;
 
-  const viewCase = ethernet?.EthernetView
-    ? (() => {
-        const eth = new ethernet.EthernetView();
-        const tag = new VlanTagView();
-        return {
-          name: 'EthernetView + VlanTagView (reused)',
-          run(n) {
-            let acc = 0;
-            for (let i = 0; i < n; i++) {
-              const f = frames[i & mask];
-              eth.reset(f, 0);
-              tag.reset(f, eth.payloadOffset);
-              acc += eth.dst + eth.src + eth.etherType + tag.pcp + (tag.dei ? 1 : 0) + tag.vid + tag.etherType;
-            }
-            consume(acc);
-          },
-        };
-      })()
-    : (() => {
-        const tag = new VlanTagView();
-        return {
-          name: 'core MAC reads + VlanTagView (no ethernet dist)',
-          run(n) {
-            let acc = 0;
-            for (let i = 0; i < n; i++) {
-              const f = frames[i & mask];
-              tag.reset(f, 14);
-              acc += macFromBytes(f, 0) + macFromBytes(f, 6) + readU16(f, 12) + tag.pcp + (tag.dei ? 1 : 0) + tag.vid + tag.etherType;
-            }
-            consume(acc);
-          },
-        };
-      })();
+  const eth = new EthernetView();
+  const tagView = new VlanTagView();
+  const viewCase = {
+    name: 'EthernetView + VlanTagView (reused)',
+    run(n) {
+      let acc = 0;
+      for (let i = 0; i < n; i++) {
+        const f = frames[i & mask];
+        eth.reset(f, 0);
+        tagView.reset(f, eth.payloadOffset);
+        acc += eth.dst + eth.src + eth.etherType + tagView.pcp + (tagView.dei ? 1 : 0) + tagView.vid + tagView.etherType;
+      }
+      consume(acc);
+    },
+  };
 
   const headerResults = compare([
     {
