@@ -37,7 +37,7 @@ export class DecodeError extends Error {
   readonly available: number | undefined;
 
   constructor(init: DecodeErrorInit) {
-    super(init.message ?? defaultDecodeMessage(init));
+    super(decodeErrorMessage(init));
     this.code = init.code;
     this.layer = init.layer;
     this.offset = init.offset;
@@ -51,7 +51,9 @@ export class DecodeError extends Error {
   }
 }
 
-function defaultDecodeMessage(init: DecodeErrorInit): string {
+/** The message a DecodeError (or a lax-mode issue) built from `init` carries. */
+export function decodeErrorMessage(init: DecodeErrorInit): string {
+  if (init.message !== undefined) return init.message;
   const where = `${init.layer} at offset ${init.offset}`;
   if (init.code === 'truncated') {
     return `${where}: truncated, need ${init.required ?? '?'} bytes, have ${init.available ?? '?'}`;
