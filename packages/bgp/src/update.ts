@@ -1,0 +1,125 @@
+import { EncodeError, readU16, writeU16 } from '@wirestack/core';
+import { decodeAttributes, encodeAttributes } from './attributes.js';
+import { BgpError, notification } from './errors.js';
+import { AttributeType, HEADER_LENGTH } from './layout.js';
+import type { BgpCodecOptions, BgpPrefix, UpdateMessage } from './messages.js';
+import { decodePrefixes, prefixesLength, writePrefixes } from './nlri.js';
+import { ErrorCode, UpdateSubcode } from './notification-codes.js';
+
+/**
+ * UPDATE (RFC 4271 §4.3): Withdrawn Routes Length, Withdrawn Routes, Total
+ * Path Attribute Length, Path Attributes, NLRI.
+ */
+
+function sessionReset(code: string, offset: number, subcode: number, data?: Uint8Array): BgpError {
+  return new BgpError({ code, offset, handling: 'session-reset', notification: notification(ErrorCode.UPDATE_MESSAGE, subcode, data) });
+}
+
+/**
+ * Decodes the UPDATE at `offset` whose header said `length`. Throws BgpError
+ * for what resets the session (field lengths that do not add up: 3/1;
+ * a syntax error in the withdrawn routes or NLRI fields: 3/10, RFC 7606
+ * §5.3); appends the lesser errors (RFC 7606 attribute handling, missing
+ * well-known attributes: 3/3 treat-as-withdraw) to `errors`.
+ */
+export function decodeUpdateBody(bytes: Uint8Array, offset: number, length: number, options: BgpCodecOptions, errors: BgpError[]): UpdateMessage {
+  const end = offset + length;
+  const addPath = options.addPath === true;
+  const wlenAt = offset + HEADER_LENGTH;
+  const withdrawnLength = readU16(bytes, wlenAt);
+  const withdrawnStart = wlenAt + 2;
+  const alenAt = withdrawnStart + withdrawnLength;
+  if (alenAt + 2 > end) throw sessionReset('bad-withdrawn-length', wlenAt, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST);
+  const attributesLength = readU16(bytes, alenAt);
+  const attributesStart = alenAt + 2;
+  const nlriStart = attributesStart + attributesLength;
+  if (nlriStart > end) throw sessionReset('bad-attributes-length', alenAt, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST);
+
+  const invalidNetwork = (at: number, detail: string): BgpError =>
+    new BgpError({
+      code: 'invalid-network-field',
+      offset: at,
+      handling: 'session-reset',
+      message: `bgp at offset ${at}: invalid-network-field: ${detail} (session-reset)`,
+      notification: notification(ErrorCode.UPDATE_MESSAGE, UpdateSubcode.INVALID_NETWORK_FIELD),
+    });
+  const withdrawn = decodePrefixes(bytes, withdrawnStart, alenAt, addPath, invalidNetwork);
+  const { attributes, seen } = decodeAttributes(bytes, attributesStart, nlriStart, options, errors);
+  const nlri = decodePrefixes(bytes, nlriStart, end, addPath, invalidNetwork);
+
+  // RFC 4271 §5 / RFC 4760 §3: what must accompany reachability; RFC 7606 §3 d: treat-as-withdraw.
+  if (nlri.length > 0 || seen[AttributeType.MP_REACH_NLRI]) {
+    const required: number[] = [AttributeType.ORIGIN, AttributeType.AS_PATH];
+    if (nlri.length > 0) required.push(AttributeType.NEXT_HOP);
+    for (const type of required) {
+      if (!seen[type]) {
+        errors.push(
+          new BgpError({
+            code: 'missing-well-known-attribute',
+            offset: alenAt,
+            handling: 'treat-as-withdraw',
+            attributeType: type,
+            notification: notification(ErrorCode.UPDATE_MESSAGE, UpdateSubcode.MISSING_WELL_KNOWN_ATTRIBUTE, Uint8Array.of(type)),
+          }),
+        );
+      }
+    }
+  }
+  return { type: 'update', withdrawn, attributes, nlri };
+}
+
+export function encodeUpdateBody(update: UpdateMessage, options: BgpCodecOptions): { length: number; write(out: Uint8Array, offset: number): void } {
+  const addPath = options.addPath === true;
+  const withdrawnLength = prefixesLength(update.withdrawn, addPath);
+  const attrs = encodeAttributes(update.attributes, options);
+  if (withdrawnLength > 0xffff) throw new EncodeError('too-long', 'withdrawn');
+  if (attrs.length > 0xffff) throw new EncodeError('too-long', 'attributes');
+  const nlriLength = prefixesLength(update.nlri, addPath);
+  return {
+    length: 4 + withdrawnLength + attrs.length + nlriLength,
+    write(out, offset) {
+      writeU16(out, offset, withdrawnLength);
+      let o = writePrefixes(out, offset + 2, update.withdrawn, addPath, 'withdrawn');
+      writeU16(out, o, attrs.length);
+      o = attrs.write(out, o + 2);
+      writePrefixes(out, o, update.nlri, addPath, 'nlri');
+    },
+  };
+}
+
+/**
+ * True for an End-of-RIB marker (RFC 4724 §2): an UPDATE with nothing in it
+ * (IPv4 unicast), or one holding only an empty MP_UNREACH_NLRI (other
+ * families).
+ */
+export function isEndOfRib(update: UpdateMessage): boolean {
+  if (update.withdrawn.length > 0 || update.nlri.length > 0) return false;
+  const keys = Object.keys(update.attributes);
+  if (keys.length === 0) return true;
+  const u = update.attributes.mpUnreach;
+  if (keys.length !== 1 || u === undefined) return false;
+  return u.withdrawn.length === 0;
+}
+
+/**
+ * Every prefix an UPDATE withdraws, and, when its handling is
+ * treat-as-withdraw, every prefix it would have announced too (RFC 7606
+ * §2): IPv4 unicast from both the classic fields and MP attributes.
+ */
+export function withdrawnPrefixes(update: UpdateMessage, treatAsWithdraw = false): BgpPrefix[] {
+  const out: BgpPrefix[] = [...update.withdrawn];
+  const u = update.attributes.mpUnreach;
+  if (u?.kind === 'ipv4-unicast') out.push(...u.withdrawn);
+  if (treatAsWithdraw) {
+    out.push(...update.nlri);
+    const r = update.attributes.mpReach;
+    if (r?.kind === 'ipv4-unicast') out.push(...r.nlri);
+  }
+  return out;
+}
+
+/** Every IPv4 unicast prefix an UPDATE announces, from NLRI and MP_REACH_NLRI. */
+export function announcedPrefixes(update: UpdateMessage): BgpPrefix[] {
+  const r = update.attributes.mpReach;
+  return r?.kind === 'ipv4-unicast' ? [...update.nlri, ...r.nlri] : [...update.nlri];
+}
