@@ -60,12 +60,18 @@ export function outputRegion(length: number, out: Uint8Array | undefined, offset
   return out.subarray(offset, offset + length);
 }
 
-/** Throws EncodeError 'out-of-range' unless `value` is an integer in [0, max]. */
+/**
+ * Throws EncodeError 'out-of-range' unless `value` is an integer in [0, max].
+ * The error is built out of line: every setter and encoder calls this per
+ * field, and the smaller its bytecode, the more of them V8 inlines.
+ */
 export function checkUint(value: number, max: number, field: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new EncodeError('out-of-range', field, `${field}: ${value} is not an integer in 0..${max}`);
-  }
+  if (!(value >= 0 && value <= max && Number.isInteger(value))) throw outOfRange(value, max, field);
   return value;
+}
+
+function outOfRange(value: number, max: number, field: string): EncodeError {
+  return new EncodeError('out-of-range', field, `${field}: ${value} is not an integer in 0..${max}`);
 }
 
 /** `0x0800`-style hex with at least `digits` digits, for open enumerations. */

@@ -2,9 +2,6 @@ import {
   checkUint,
   checksumAdd,
   checksumFinish,
-  ipv4FromBytes,
-  readU16,
-  readU32,
   writeIpv4,
   writeU16,
   writeU32,
@@ -12,8 +9,15 @@ import {
   type Ipv4Address,
 } from '@wirestack/core';
 import { icmpMessageEnd } from './codec.js';
-import { CHECKSUM, CODE, GATEWAY, ICMP_HEADER_LENGTH, ID, LENGTH, MTU, POINTER, REST, SEQ, TYPE } from './layout.js';
+import { ICMP_HEADER_LENGTH } from './layout.js';
 
+// Hot path (views are read once per packet): the getters and reset read the
+// bytes in place, not through core's readU16/readU32/macFromBytes, and field
+// offsets are number literals with their layout.ts name in a comment. V8
+// inlines at most ~920 bytes of bytecode into one optimised function; a
+// helper call nested in every getter spends that budget twice, and an
+// imported constant is a module variable (more bytecode, a load per use).
+// tools/bench/src/codec-speed.bench.mjs measures the difference.
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -43,7 +47,15 @@ export class IcmpView implements HeaderView {
 
   /** Points the view at the message at `offset`; DecodeError 'truncated' when its 8-byte header does not fit. */
   reset(bytes: Uint8Array, offset = 0, messageLength?: number): this {
-    this._end = icmpMessageEnd(bytes, offset, messageLength);
+    // Fast path, comparisons only: an integer offset and size, the size at
+    // least the header and within the bytes. Anything else (NaN and
+    // fractions fail `(x | 0) === x`) goes to icmpMessageEnd, which throws
+    // the right error or accepts what it always has.
+    const size = messageLength ?? bytes.length - offset;
+    this._end =
+      size >= 8 /* ICMP_HEADER_LENGTH */ && size <= bytes.length - offset && offset >= 0 && (offset | 0) === offset && (size | 0) === size
+        ? offset + size
+        : icmpMessageEnd(bytes, offset, messageLength);
     this._bytes = bytes;
     this._offset = offset;
     return this;
@@ -68,95 +80,107 @@ export class IcmpView implements HeaderView {
   }
 
   get type(): number {
-    return this._bytes[this._offset + TYPE]!;
+    return this._bytes[this._offset /* + TYPE (0) */]!;
   }
 
   set type(value: number) {
-    this._bytes[this._offset + TYPE] = checkUint(value, 0xff, 'type');
+    this._bytes[this._offset /* + TYPE (0) */] = checkUint(value, 0xff, 'type');
   }
 
   get code(): number {
-    return this._bytes[this._offset + CODE]!;
+    return this._bytes[this._offset + 1 /* CODE */]!;
   }
 
   set code(value: number) {
-    this._bytes[this._offset + CODE] = checkUint(value, 0xff, 'code');
+    this._bytes[this._offset + 1 /* CODE */] = checkUint(value, 0xff, 'code');
   }
 
   get checksum(): number {
-    return readU16(this._bytes, this._offset + CHECKSUM);
+    const b = this._bytes;
+    const o = this._offset + 2 /* CHECKSUM */;
+    return (b[o]! << 8) | b[o + 1]!;
   }
 
   set checksum(value: number) {
-    writeU16(this._bytes, this._offset + CHECKSUM, checkUint(value, 0xffff, 'checksum'));
+    writeU16(this._bytes, this._offset + 2 /* CHECKSUM */, checkUint(value, 0xffff, 'checksum'));
   }
 
   /** The rest-of-header word, bytes 4-7, as a uint32. */
   get rest(): number {
-    return readU32(this._bytes, this._offset + REST);
+    const b = this._bytes;
+    const o = this._offset + 4 /* REST */;
+    return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
   }
 
   set rest(value: number) {
-    writeU32(this._bytes, this._offset + REST, checkUint(value, 0xffff_ffff, 'rest'));
+    writeU32(this._bytes, this._offset + 4 /* REST */, checkUint(value, 0xffff_ffff, 'rest'));
   }
 
   /** Identifier (echo, timestamp, information, address mask): bytes 4-5. */
   get id(): number {
-    return readU16(this._bytes, this._offset + ID);
+    const b = this._bytes;
+    const o = this._offset + 4 /* ID */;
+    return (b[o]! << 8) | b[o + 1]!;
   }
 
   set id(value: number) {
-    writeU16(this._bytes, this._offset + ID, checkUint(value, 0xffff, 'id'));
+    writeU16(this._bytes, this._offset + 4 /* ID */, checkUint(value, 0xffff, 'id'));
   }
 
   /** Sequence number (echo, timestamp, information, address mask): bytes 6-7. */
   get seq(): number {
-    return readU16(this._bytes, this._offset + SEQ);
+    const b = this._bytes;
+    const o = this._offset + 6 /* SEQ */;
+    return (b[o]! << 8) | b[o + 1]!;
   }
 
   set seq(value: number) {
-    writeU16(this._bytes, this._offset + SEQ, checkUint(value, 0xffff, 'seq'));
+    writeU16(this._bytes, this._offset + 6 /* SEQ */, checkUint(value, 0xffff, 'seq'));
   }
 
   /** Next-hop MTU of fragmentation needed (RFC 1191): bytes 6-7. */
   get mtu(): number {
-    return readU16(this._bytes, this._offset + MTU);
+    const b = this._bytes;
+    const o = this._offset + 6 /* MTU */;
+    return (b[o]! << 8) | b[o + 1]!;
   }
 
   set mtu(value: number) {
-    writeU16(this._bytes, this._offset + MTU, checkUint(value, 0xffff, 'mtu'));
+    writeU16(this._bytes, this._offset + 6 /* MTU */, checkUint(value, 0xffff, 'mtu'));
   }
 
   /** Redirect gateway: bytes 4-7. */
   get gateway(): Ipv4Address {
-    return ipv4FromBytes(this._bytes, this._offset + GATEWAY);
+    const b = this._bytes;
+    const o = this._offset + 4 /* GATEWAY */;
+    return (((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0) as Ipv4Address;
   }
 
   set gateway(value: Ipv4Address) {
-    writeIpv4(this._bytes, this._offset + GATEWAY, checkUint(value, 0xffff_ffff, 'gateway') as Ipv4Address);
+    writeIpv4(this._bytes, this._offset + 4 /* GATEWAY */, checkUint(value, 0xffff_ffff, 'gateway') as Ipv4Address);
   }
 
   /** Parameter problem pointer: byte 4. */
   get pointer(): number {
-    return this._bytes[this._offset + POINTER]!;
+    return this._bytes[this._offset + 4 /* POINTER */]!;
   }
 
   set pointer(value: number) {
-    this._bytes[this._offset + POINTER] = checkUint(value, 0xff, 'pointer');
+    this._bytes[this._offset + 4 /* POINTER */] = checkUint(value, 0xff, 'pointer');
   }
 
   /** RFC 4884 length of the quoted datagram in 32-bit words: byte 5. */
   get length(): number {
-    return this._bytes[this._offset + LENGTH]!;
+    return this._bytes[this._offset + 5 /* LENGTH */]!;
   }
 
   set length(value: number) {
-    this._bytes[this._offset + LENGTH] = checkUint(value, 0xff, 'length');
+    this._bytes[this._offset + 5 /* LENGTH */] = checkUint(value, 0xff, 'length');
   }
 
   /** The bytes after the 8-byte header (echo data, quoted datagram, ...): a live subarray. */
   get payload(): Uint8Array {
-    return this._bytes.subarray(this._offset + ICMP_HEADER_LENGTH, this._end);
+    return this._bytes.subarray(this._offset + 8 /* ICMP_HEADER_LENGTH */, this._end);
   }
 
   /** True when the checksum over the whole message is right. */
@@ -166,7 +190,7 @@ export class IcmpView implements HeaderView {
 
   /** Computes the checksum over the whole message and writes it in place. */
   fillChecksum(): void {
-    const at = this._offset + CHECKSUM;
+    const at = this._offset + 2 /* CHECKSUM */;
     this._bytes[at] = 0;
     this._bytes[at + 1] = 0;
     writeU16(this._bytes, at, checksumFinish(checksumAdd(this._bytes, this._offset, this._end)));

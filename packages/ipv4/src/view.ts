@@ -2,7 +2,6 @@ import {
   EncodeError,
   checkUint,
   checksumUpdate16,
-  ipv4FromBytes,
   readU16,
   requireBytes,
   writeIpv4,
@@ -11,28 +10,24 @@ import {
   type Ipv4Address,
 } from '@wirestack/core';
 import {
-  DESTINATION,
-  DSCP_ECN,
-  FLAGS_FRAGMENT_OFFSET,
   FLAG_DF,
   FLAG_MF,
   FLAG_RESERVED,
   FRAGMENT_OFFSET_MASK,
   FRAGMENT_UNIT,
-  HEADER_CHECKSUM,
-  IDENTIFICATION,
   IPV4_MIN_HEADER_LENGTH,
   MAX_FRAGMENT_OFFSET,
-  OPTIONS,
-  PROTOCOL,
-  SOURCE,
-  TOTAL_LENGTH,
-  TTL,
-  VERSION_IHL,
 } from './layout.js';
 import { headerChecksum } from './checksum.js';
 import { LAYER, checkOffset } from './length.js';
 
+// Hot path (views are read once per packet): the getters and reset read the
+// bytes in place, not through core's readU16/readU32/macFromBytes, and field
+// offsets are number literals with their layout.ts name in a comment. V8
+// inlines at most ~920 bytes of bytecode into one optimised function; a
+// helper call nested in every getter spends that budget twice, and an
+// imported constant is a module variable (more bytecode, a load per use).
+// tools/bench/src/codec-speed.bench.mjs measures the difference.
 const UNATTACHED = new Uint8Array(0);
 
 /**
@@ -70,12 +65,12 @@ export class Ipv4View implements HeaderView {
   reset(bytes: Uint8Array, offset = 0): this {
     // Fast path: a whole header present (a missing byte or a bad offset
     // reads undefined, the comparison fails and the careful path reports it).
-    const ihl = bytes[offset + VERSION_IHL]! & 0x0f;
-    const headerLength = ihl < 5 ? IPV4_MIN_HEADER_LENGTH : ihl * 4;
-    if (!(offset >= 0 && bytes.length - offset >= headerLength && Number.isInteger(offset))) {
-      checkOffset(bytes, offset);
-      requireBytes(bytes, offset, IPV4_MIN_HEADER_LENGTH, LAYER);
-      requireBytes(bytes, offset, headerLength, LAYER);
+    const ihl = bytes[offset /* + VERSION_IHL (0) */]! & 0x0f;
+    const headerLength = ihl < 5 ? 20 /* IPV4_MIN_HEADER_LENGTH */ : ihl * 4;
+    // `(offset | 0) === offset`: an integer (one above 2^31 takes the careful
+    // path, which lets it through).
+    if (!(offset >= 0 && bytes.length - offset >= headerLength && (offset | 0) === offset)) {
+      rejectHeader(bytes, offset, headerLength);
     }
     this._bytes = bytes;
     this._offset = offset;
@@ -97,56 +92,60 @@ export class Ipv4View implements HeaderView {
   }
 
   get version(): number {
-    return this._bytes[this._offset + VERSION_IHL]! >>> 4;
+    return this._bytes[this._offset /* + VERSION_IHL (0) */]! >>> 4;
   }
 
   set version(value: number) {
-    const at = this._offset + VERSION_IHL;
+    const at = this._offset /* + VERSION_IHL (0) */;
     this._bytes[at] = (checkUint(value, 0x0f, 'version') << 4) | (this._bytes[at]! & 0x0f);
   }
 
   /** IHL as on the wire (read-only: it fixes the layout the view checked). */
   get ihl(): number {
-    return this._bytes[this._offset + VERSION_IHL]! & 0x0f;
+    return this._bytes[this._offset /* + VERSION_IHL (0) */]! & 0x0f;
   }
 
   get dscp(): number {
-    return this._bytes[this._offset + DSCP_ECN]! >>> 2;
+    return this._bytes[this._offset + 1 /* DSCP_ECN */]! >>> 2;
   }
 
   set dscp(value: number) {
-    const at = this._offset + DSCP_ECN;
+    const at = this._offset + 1 /* DSCP_ECN */;
     this._bytes[at] = (checkUint(value, 0x3f, 'dscp') << 2) | (this._bytes[at]! & 0x03);
   }
 
   get ecn(): number {
-    return this._bytes[this._offset + DSCP_ECN]! & 0x03;
+    return this._bytes[this._offset + 1 /* DSCP_ECN */]! & 0x03;
   }
 
   set ecn(value: number) {
-    const at = this._offset + DSCP_ECN;
+    const at = this._offset + 1 /* DSCP_ECN */;
     this._bytes[at] = (this._bytes[at]! & 0xfc) | checkUint(value, 0x03, 'ecn');
   }
 
   get totalLength(): number {
-    return readU16(this._bytes, this._offset + TOTAL_LENGTH);
+    const b = this._bytes;
+    const o = this._offset + 2 /* TOTAL_LENGTH */;
+    return (b[o]! << 8) | b[o + 1]!;
   }
 
   set totalLength(value: number) {
-    writeU16(this._bytes, this._offset + TOTAL_LENGTH, checkUint(value, 0xffff, 'totalLength'));
+    writeU16(this._bytes, this._offset + 2 /* TOTAL_LENGTH */, checkUint(value, 0xffff, 'totalLength'));
   }
 
   /** Identification. */
   get id(): number {
-    return readU16(this._bytes, this._offset + IDENTIFICATION);
+    const b = this._bytes;
+    const o = this._offset + 4 /* IDENTIFICATION */;
+    return (b[o]! << 8) | b[o + 1]!;
   }
 
   set id(value: number) {
-    writeU16(this._bytes, this._offset + IDENTIFICATION, checkUint(value, 0xffff, 'id'));
+    writeU16(this._bytes, this._offset + 4 /* IDENTIFICATION */, checkUint(value, 0xffff, 'id'));
   }
 
   get reservedFlag(): boolean {
-    return (this._bytes[this._offset + FLAGS_FRAGMENT_OFFSET]! & (FLAG_RESERVED >>> 8)) !== 0;
+    return (this._bytes[this._offset + 6 /* FLAGS_FRAGMENT_OFFSET */]! & 0x80) /* FLAG_RESERVED >>> 8 */ !== 0;
   }
 
   set reservedFlag(value: boolean) {
@@ -154,7 +153,7 @@ export class Ipv4View implements HeaderView {
   }
 
   get df(): boolean {
-    return (this._bytes[this._offset + FLAGS_FRAGMENT_OFFSET]! & (FLAG_DF >>> 8)) !== 0;
+    return (this._bytes[this._offset + 6 /* FLAGS_FRAGMENT_OFFSET */]! & 0x40) /* FLAG_DF >>> 8 */ !== 0;
   }
 
   set df(value: boolean) {
@@ -162,7 +161,7 @@ export class Ipv4View implements HeaderView {
   }
 
   get mf(): boolean {
-    return (this._bytes[this._offset + FLAGS_FRAGMENT_OFFSET]! & (FLAG_MF >>> 8)) !== 0;
+    return (this._bytes[this._offset + 6 /* FLAGS_FRAGMENT_OFFSET */]! & 0x20) /* FLAG_MF >>> 8 */ !== 0;
   }
 
   set mf(value: boolean) {
@@ -171,66 +170,75 @@ export class Ipv4View implements HeaderView {
 
   /** In bytes (8 x the wire value), as in the header object. */
   get fragmentOffset(): number {
-    return (readU16(this._bytes, this._offset + FLAGS_FRAGMENT_OFFSET) & FRAGMENT_OFFSET_MASK) * FRAGMENT_UNIT;
+    const b = this._bytes;
+    const o = this._offset + 6 /* FLAGS_FRAGMENT_OFFSET */;
+    return (((b[o]! & 0x1f) << 8) | b[o + 1]!) /* & FRAGMENT_OFFSET_MASK */ * 8 /* FRAGMENT_UNIT */;
   }
 
   set fragmentOffset(value: number) {
-    if (!Number.isInteger(value) || value < 0 || value > MAX_FRAGMENT_OFFSET || value % FRAGMENT_UNIT !== 0) {
-      throw new EncodeError('out-of-range', 'fragmentOffset', `fragmentOffset: ${value} is not a multiple of 8 in 0..${MAX_FRAGMENT_OFFSET}`);
-    }
-    const at = this._offset + FLAGS_FRAGMENT_OFFSET;
+    if (!(value >= 0 && value <= MAX_FRAGMENT_OFFSET && value % FRAGMENT_UNIT === 0)) throw badFragmentOffset(value);
+    const at = this._offset + 6 /* FLAGS_FRAGMENT_OFFSET */;
     writeU16(this._bytes, at, (readU16(this._bytes, at) & ~FRAGMENT_OFFSET_MASK) | (value / FRAGMENT_UNIT));
   }
 
   /** True when this is a fragment: MF set or a non-zero offset. */
   get isFragment(): boolean {
-    return (readU16(this._bytes, this._offset + FLAGS_FRAGMENT_OFFSET) & (FLAG_MF | FRAGMENT_OFFSET_MASK)) !== 0;
+    const b = this._bytes;
+    const o = this._offset + 6 /* FLAGS_FRAGMENT_OFFSET */;
+    // MF and the 13-bit offset: FLAG_MF | FRAGMENT_OFFSET_MASK.
+    return (((b[o]! & 0x3f) << 8) | b[o + 1]!) !== 0;
   }
 
   get ttl(): number {
-    return this._bytes[this._offset + TTL]!;
+    return this._bytes[this._offset + 8 /* TTL */]!;
   }
 
   set ttl(value: number) {
-    this._bytes[this._offset + TTL] = checkUint(value, 0xff, 'ttl');
+    this._bytes[this._offset + 8 /* TTL */] = checkUint(value, 0xff, 'ttl');
   }
 
   get protocol(): number {
-    return this._bytes[this._offset + PROTOCOL]!;
+    return this._bytes[this._offset + 9 /* PROTOCOL */]!;
   }
 
   set protocol(value: number) {
-    this._bytes[this._offset + PROTOCOL] = checkUint(value, 0xff, 'protocol');
+    this._bytes[this._offset + 9 /* PROTOCOL */] = checkUint(value, 0xff, 'protocol');
   }
 
   /** The Header Checksum as on the wire. */
   get checksum(): number {
-    return readU16(this._bytes, this._offset + HEADER_CHECKSUM);
+    const b = this._bytes;
+    const o = this._offset + 10 /* HEADER_CHECKSUM */;
+    return (b[o]! << 8) | b[o + 1]!;
   }
 
   set checksum(value: number) {
-    writeU16(this._bytes, this._offset + HEADER_CHECKSUM, checkUint(value, 0xffff, 'checksum'));
+    writeU16(this._bytes, this._offset + 10 /* HEADER_CHECKSUM */, checkUint(value, 0xffff, 'checksum'));
   }
 
   get src(): Ipv4Address {
-    return ipv4FromBytes(this._bytes, this._offset + SOURCE);
+    const b = this._bytes;
+    const o = this._offset + 12 /* SOURCE */;
+    return (((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0) as Ipv4Address;
   }
 
   set src(value: Ipv4Address) {
-    writeIpv4(this._bytes, this._offset + SOURCE, checkUint(value, 0xffff_ffff, 'src') as Ipv4Address);
+    writeIpv4(this._bytes, this._offset + 12 /* SOURCE */, checkUint(value, 0xffff_ffff, 'src') as Ipv4Address);
   }
 
   get dst(): Ipv4Address {
-    return ipv4FromBytes(this._bytes, this._offset + DESTINATION);
+    const b = this._bytes;
+    const o = this._offset + 16 /* DESTINATION */;
+    return (((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0) as Ipv4Address;
   }
 
   set dst(value: Ipv4Address) {
-    writeIpv4(this._bytes, this._offset + DESTINATION, checkUint(value, 0xffff_ffff, 'dst') as Ipv4Address);
+    writeIpv4(this._bytes, this._offset + 16 /* DESTINATION */, checkUint(value, 0xffff_ffff, 'dst') as Ipv4Address);
   }
 
   /** The options and their padding in place (a subarray: writes go to the packet); empty without options. */
   get optionsBytes(): Uint8Array {
-    return this._bytes.subarray(this._offset + OPTIONS, this._offset + this._headerLength);
+    return this._bytes.subarray(this._offset + 20 /* OPTIONS */, this._offset + this._headerLength);
   }
 
   /** Where the payload starts in `bytes`. */
@@ -244,10 +252,13 @@ export class Ipv4View implements HeaderView {
    * what is present (as lax decoding reads it).
    */
   get payloadLength(): number {
-    const totalLength = readU16(this._bytes, this._offset + TOTAL_LENGTH);
-    const available = this._bytes.length - this._offset;
-    const end = totalLength < this._headerLength || totalLength > available ? available : totalLength;
-    return end - this._headerLength;
+    const b = this._bytes;
+    const o = this._offset;
+    const headerLength = this._headerLength;
+    const totalLength = (b[o + 2]! << 8) | b[o + 3]! /* TOTAL_LENGTH */;
+    const available = b.length - o;
+    const end = totalLength < headerLength || totalLength > available ? available : totalLength;
+    return end - headerLength;
   }
 
   /** The payload in place (a subarray). */
@@ -263,7 +274,7 @@ export class Ipv4View implements HeaderView {
 
   /** Computes the header checksum, writes it and returns it. */
   fillChecksum(): number {
-    const at = this._offset + HEADER_CHECKSUM;
+    const at = this._offset + 10 /* HEADER_CHECKSUM */;
     writeU16(this._bytes, at, 0);
     const checksum = headerChecksum(this._bytes, this._offset, this._headerLength);
     writeU16(this._bytes, at, checksum);
@@ -279,11 +290,11 @@ export class Ipv4View implements HeaderView {
    * checks TTL <= 1 first and answers with ICMP Time Exceeded.
    */
   decrementTtl(): number {
-    const at = this._offset + TTL;
+    const at = this._offset + 8 /* TTL */;
     const ttl = this._bytes[at]!;
     if (ttl === 0) throw new EncodeError('out-of-range', 'ttl', 'ttl: already 0, cannot be decremented');
     const protocol = this._bytes[at + 1]!;
-    const checksumAt = this._offset + HEADER_CHECKSUM;
+    const checksumAt = this._offset + 10 /* HEADER_CHECKSUM */;
     writeU16(
       this._bytes,
       checksumAt,
@@ -294,7 +305,23 @@ export class Ipv4View implements HeaderView {
   }
 
   private setFlag(bit: number, value: boolean): void {
-    const at = this._offset + FLAGS_FRAGMENT_OFFSET;
+    const at = this._offset + 6 /* FLAGS_FRAGMENT_OFFSET */;
     this._bytes[at] = value ? this._bytes[at]! | bit : this._bytes[at]! & ~bit;
   }
+}
+
+/**
+ * The careful path of `reset`, out of line so the hot one stays small:
+ * RangeError for a bad offset, else DecodeError 'truncated' for the fixed
+ * 20 bytes or the IHL x 4 the header announces.
+ */
+function rejectHeader(bytes: Uint8Array, offset: number, headerLength: number): void {
+  checkOffset(bytes, offset);
+  requireBytes(bytes, offset, IPV4_MIN_HEADER_LENGTH, LAYER);
+  requireBytes(bytes, offset, headerLength, LAYER);
+}
+
+// Out of line, so the setter stays small enough to inline.
+function badFragmentOffset(value: number): EncodeError {
+  return new EncodeError('out-of-range', 'fragmentOffset', `fragmentOffset: ${value} is not a multiple of 8 in 0..${MAX_FRAGMENT_OFFSET}`);
 }
