@@ -464,7 +464,10 @@ export class Rib {
     const result: {
       -readonly [K in keyof RouteGetResult]: RouteGetResult[K];
     } = { ...where, ifindex: hop.ifindex };
-    if (hop.gateway !== undefined) result.gateway = hop.gateway as Ipv4Address;
+    // A gateway that is one of our own addresses gets host scope in the
+    // kernel (fib_check_nh: the lookup of the gateway finds a local route),
+    // so the route does not use it: the destination is reached directly.
+    if (hop.gateway !== undefined && !this.isLocalAddress(hop.gateway)) result.gateway = hop.gateway as Ipv4Address;
     if (hop.via.length > 0) result.resolvedVia = hop.via;
     if (options.src === undefined && options.iif === undefined) {
       const src = entry.prefsrc ?? this.selectSource(hop.ifindex, hop.gateway ?? dst);
@@ -486,6 +489,12 @@ export class Rib {
   }
 
   // -- internals: lookup --------------------------------------------------------
+
+  /** True when `address` hits a local route (one of this host's addresses). */
+  private isLocalAddress(address: number): boolean {
+    const found = this.match(address, undefined);
+    return found !== undefined && this.nexthops.get(this.nh[found.slot]!).typeNumber === T.local;
+  }
 
   private match(dst: number, onlyTable: number | undefined): { table: number; slot: number } | undefined {
     if (onlyTable !== undefined) {
