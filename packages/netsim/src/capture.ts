@@ -2,8 +2,9 @@
  * Frames seen at a tap point (an interface or a link), with their virtual
  * time. A Capture is what `tap()` fills; `lines()` prints it tcpdump-style.
  */
-import { writePcap } from '@wirestack/stack';
-import { formatFrame, type FormatFrameOptions } from './trace.js';
+import { LINUX_VXLAN_PORT } from '@wirestack/vxlan';
+import { type FormatFrameOptions, type Registry, defaultRegistry, formatFrame, writePcap } from '@wirestack/stack';
+import { VXLAN_LAB_PORT } from './labs.js';
 
 export interface CapturedFrame {
   /** Milliseconds on the network's scheduler. */
@@ -25,9 +26,19 @@ export class Capture {
     this.onFrame?.(record);
   }
 
-  /** One `tcpdump -n`-style line per frame, prefixed with the time in seconds. */
-  lines(options?: FormatFrameOptions): string[] {
-    return this.frames.map((f) => `${(f.time / 1000).toFixed(6)} ${formatFrame(f.frame, options)}`);
+  /**
+   * One `tcpdump -n`-style line per frame (stack's `formatFrame`), prefixed
+   * with the time in seconds. Defaults: no link-level header (`link: true`
+   * prints it, as `tcpdump -e`), VXLAN read on 4789, 8472 and the labs'
+   * 9527, and the frame inside VXLAN on a second line, indented under
+   * the first line's text.
+   */
+  lines(options: FormatFrameOptions = {}): string[] {
+    const settings: FormatFrameOptions = { registry: traceRegistry(), link: false, encapsulated: 'newline', ...options };
+    return this.frames.map((f) => {
+      const time = `${(f.time / 1000).toFixed(6)} `;
+      return time + formatFrame(f.frame, settings).replaceAll('\n', `\n${' '.repeat(time.length)}`);
+    });
   }
 
   /** The capture as a pcap file (LINKTYPE_ETHERNET, nanosecond timestamps) that tcpdump and tshark read. */
@@ -44,4 +55,12 @@ export class Capture {
   clear(): void {
     this.frames.length = 0;
   }
+}
+
+let registry: Registry | undefined;
+
+/** Built on first use: labs.ts (VXLAN_LAB_PORT) imports this module through network.ts. */
+function traceRegistry(): Registry {
+  registry ??= defaultRegistry.withUdpPort(LINUX_VXLAN_PORT, 'vxlan').withUdpPort(VXLAN_LAB_PORT, 'vxlan');
+  return registry;
 }

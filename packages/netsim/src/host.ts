@@ -5,7 +5,9 @@
  * (port unreachable; time exceeded and fragmentation needed when it
  * forwards), fragments and reassembles IPv4, and has UDP sockets. With
  * `forwarding` on it is a router (`ip_forward`): TTL decremented with an
- * incremental checksum update.
+ * incremental checksum update. Its sockets can join IPv4 multicast groups:
+ * the interface then accepts the group's MAC (RFC 1112 §6.4) and hands the
+ * group's datagrams to the member sockets.
  */
 import {
   IPV4_BROADCAST,
@@ -14,7 +16,7 @@ import {
   ipv4Mask,
   isDecodeError,
   isEncodeError,
-  isMulticastMac,
+  isMulticastIpv4,
   macFromBytes,
   parseIpv4,
   parseIpv4Prefix,
@@ -43,7 +45,7 @@ import {
   type IcmpMessage,
 } from '@wirestack/icmp';
 import { IPV4_MIN_HEADER_LENGTH, IpProtocol, Ipv4Reassembler, Ipv4View, decodeIpv4, encodeIpv4, fragmentIpv4 } from '@wirestack/ipv4';
-import { NeighbourTable, formatNeighbour, type NeighbourAction } from '@wirestack/neighbour';
+import { NeighbourTable, formatNeighbour, ipv4MulticastMac, type NeighbourAction } from '@wirestack/neighbour';
 import { Rib, TABLE_MAIN, formatRoutes, parseRoute, type RouteGetResult } from '@wirestack/routing';
 import { decodeUdp, encodeUdp } from '@wirestack/udp';
 import type { Capture } from './capture.js';
@@ -59,7 +61,7 @@ import {
   type PingResult,
 } from './ping.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
-import { UdpSocket, type UdpTransport } from './udp-socket.js';
+import { UdpSocket, type MulticastSendOptions, type UdpTransport } from './udp-socket.js';
 
 export interface InterfaceOptions {
   readonly name: string;
@@ -96,6 +98,10 @@ export class HostInterface implements FramePort {
   prefixLength = 0;
   readonly neighbours: NeighbourTable<Uint8Array>;
   readonly taps: Capture[] = [];
+  /** Joined multicast groups → how many sockets joined each here (the kernel's ip_mc_list). */
+  readonly groups = new Map<Ipv4Address, number>();
+  /** The MACs of `groups`, counted: the NIC's multicast filter (groups may share one MAC). */
+  readonly multicastMacs = new Map<MacAddress, number>();
   /** When the neighbour table's timer is armed for, and its handle. */
   timerAt = Infinity;
   timer: TimerHandle | undefined = undefined;
@@ -120,6 +126,11 @@ export class HostInterface implements FramePort {
   tap(capture: Capture): Capture {
     this.taps.push(capture);
     return capture;
+  }
+
+  /** True when the interface takes frames sent to `mac`: its own, broadcast, or a joined group's. */
+  accepts(mac: MacAddress): boolean {
+    return mac === this.mac || mac === MAC_BROADCAST || this.multicastMacs.has(mac);
   }
 
   /** True when `ip` is the directed broadcast address of this interface's subnet. */
@@ -242,12 +253,74 @@ export class Host implements UdpTransport {
     this.sockets.delete(port);
   }
 
-  sendUdp(srcPort: number, dst: Ipv4Address, dstPort: number, data: Uint8Array, src: Ipv4Address | undefined): boolean {
+  sendUdp(
+    srcPort: number,
+    dst: Ipv4Address,
+    dstPort: number,
+    data: Uint8Array,
+    src: Ipv4Address | undefined,
+    multicast?: MulticastSendOptions,
+  ): boolean {
+    if (multicast !== undefined) {
+      // IP_MULTICAST_IF names the interface; without it the route to the group does.
+      const oif = multicast.interfaceAddress === undefined ? this.routeInterface(dst) : this.interfaceWithAddress(multicast.interfaceAddress);
+      const from = src ?? oif?.address;
+      if (oif === undefined || from === undefined) return false;
+      const payload = encodeUdp({ srcPort, dstPort, payload: data, pseudoHeader: { src: from, dst } });
+      return this.sendIp({ src: from, dst, protocol: IpProtocol.UDP, payload, ttl: multicast.ttl, oif, loop: multicast.loop });
+    }
     const route = this.route(dst);
     const from = src ?? route.prefsrc;
     if (route.error !== undefined || from === undefined) return false;
     const payload = encodeUdp({ srcPort, dstPort, payload: data, pseudoHeader: { src: from, dst } });
     return this.sendIp({ src: from, dst, protocol: IpProtocol.UDP, payload });
+  }
+
+  /**
+   * IP_ADD_MEMBERSHIP: joins `group` on the interface holding
+   * `interfaceAddress`, or on the interface of the route to the group (as
+   * Linux's ip_mc_find_dev picks it). Returns that interface's index.
+   */
+  joinGroup(group: Ipv4Address, interfaceAddress: Ipv4Address | undefined): number {
+    if (!isMulticastIpv4(group)) throw new Error(`netsim: ${this.name}: ${formatIpv4(group)} is not a multicast group (EINVAL)`);
+    const iface = interfaceAddress === undefined ? this.routeInterface(group) : this.interfaceWithAddress(interfaceAddress);
+    if (iface === undefined) {
+      const why = interfaceAddress === undefined ? `no route to ${formatIpv4(group)}` : `no interface has ${formatIpv4(interfaceAddress)}`;
+      throw new Error(`netsim: ${this.name}: cannot join ${formatIpv4(group)}: ${why} (ENODEV)`);
+    }
+    iface.groups.set(group, (iface.groups.get(group) ?? 0) + 1);
+    const mac = ipv4MulticastMac(group);
+    iface.multicastMacs.set(mac, (iface.multicastMacs.get(mac) ?? 0) + 1);
+    return iface.ifindex;
+  }
+
+  /** IP_DROP_MEMBERSHIP: one membership of `group` on interface `ifindex` fewer. */
+  leaveGroup(group: Ipv4Address, ifindex: number): void {
+    const iface = this.byIfindex.get(ifindex);
+    const n = iface?.groups.get(group);
+    if (iface === undefined || n === undefined) return;
+    if (n > 1) iface.groups.set(group, n - 1);
+    else iface.groups.delete(group);
+    const mac = ipv4MulticastMac(group);
+    const m = iface.multicastMacs.get(mac) ?? 0;
+    if (m > 1) iface.multicastMacs.set(mac, m - 1);
+    else iface.multicastMacs.delete(mac);
+  }
+
+  /** The interfaces that joined `group`, by name (`ip maddr show` in short). */
+  multicastGroups(): Map<string, Ipv4Address[]> {
+    const out = new Map<string, Ipv4Address[]>();
+    for (const i of this.interfaces) if (i.groups.size > 0) out.set(i.name, [...i.groups.keys()]);
+    return out;
+  }
+
+  private routeInterface(dst: Ipv4Address): HostInterface | undefined {
+    const route = this.route(dst);
+    return route.error !== undefined || route.ifindex === undefined ? undefined : this.byIfindex.get(route.ifindex);
+  }
+
+  private interfaceWithAddress(address: Ipv4Address): HostInterface | undefined {
+    return this.interfaces.find((i) => i.address === address);
   }
 
   // ------------------------------------------------------------ ping
@@ -326,11 +399,24 @@ export class Host implements UdpTransport {
    * Sends an IPv4 datagram made here: route lookup, source selection,
    * fragmentation to the interface MTU, neighbour resolution. Returns false
    * when there is no route or the datagram cannot leave (DF and too big).
+   * A multicast datagram goes out of `oif` when given (else the route's
+   * interface) to the group's MAC, never via a gateway; with `loop` a copy
+   * is delivered here too when the interface joined the group
+   * (IP_MULTICAST_LOOP).
    */
-  sendIp(init: { dst: Ipv4Address; protocol: number; payload: Uint8Array; src?: Ipv4Address; ttl?: number; df?: boolean }): boolean {
-    const route = this.route(init.dst);
-    if (route.error !== undefined || route.ifindex === undefined) return false;
-    const src = init.src ?? route.prefsrc;
+  sendIp(init: {
+    dst: Ipv4Address;
+    protocol: number;
+    payload: Uint8Array;
+    src?: Ipv4Address;
+    ttl?: number;
+    df?: boolean;
+    oif?: HostInterface;
+    loop?: boolean;
+  }): boolean {
+    const route = init.oif === undefined ? this.route(init.dst) : undefined;
+    if (route !== undefined && (route.error !== undefined || route.ifindex === undefined)) return false;
+    const src = init.src ?? route?.prefsrc ?? init.oif?.address;
     if (src === undefined) return false;
     // Room for the Ethernet header in front, so sendFrame need not copy the datagram again.
     const frame = new Uint8Array(ETHERNET_HEADER + IPV4_MIN_HEADER_LENGTH + init.payload.length);
@@ -347,14 +433,21 @@ export class Host implements UdpTransport {
       frame,
       ETHERNET_HEADER,
     );
-    if (route.type === 'local') {
+    if (route?.type === 'local') {
       // The loopback: delivered to ourselves, asynchronously like any frame.
-      this.scheduler.at(this.scheduler.now(), () => this.deliverLocal(datagram, false));
+      this.scheduler.at(this.scheduler.now(), () => this.deliverLocal(datagram, false, undefined));
       return true;
     }
-    const iface = this.byIfindex.get(route.ifindex);
+    const iface = init.oif ?? this.byIfindex.get(route!.ifindex!);
     if (iface === undefined) return false;
-    return this.output(iface, route.gateway ?? init.dst, datagram, undefined);
+    if (isMulticastIpv4(init.dst)) {
+      if (init.loop === true && iface.groups.has(init.dst)) {
+        this.scheduler.at(this.scheduler.now(), () => this.deliverLocal(datagram, true, iface));
+      }
+      // TTL 0 keeps a multicast datagram on this host; the group's MAC is the next hop (no ARP, no gateway).
+      return init.ttl === 0 || this.output(iface, init.dst, datagram, undefined);
+    }
+    return this.output(iface, route?.gateway ?? init.dst, datagram, undefined);
   }
 
   /**
@@ -454,8 +547,9 @@ export class Host implements UdpTransport {
     for (const t of iface.taps) t.record(now, frame);
     if (frame.length < ETHERNET_HEADER) return;
     const dst = macFromBytes(frame, 0);
-    const linkBroadcast = isMulticastMac(dst);
-    if (dst !== iface.mac && !linkBroadcast) return; // PACKET_OTHERHOST
+    // The NIC's filter: our MAC, broadcast, and the MACs of joined groups (PACKET_OTHERHOST otherwise).
+    if (!iface.accepts(dst)) return;
+    const linkBroadcast = dst !== iface.mac;
     this.counters.received++;
     const etherType = readU16(frame, 12);
     if (etherType === EtherType.ARP) {
@@ -482,7 +576,11 @@ export class Host implements UdpTransport {
       return;
     }
     const ipDst = readU32At(datagram, 16);
-    if (this.isLocalDestination(ipDst)) this.deliverLocal(datagram, linkBroadcast);
+    if (isMulticastIpv4(ipDst)) {
+      // Multicast is delivered where the interface joined the group, and never forwarded (no multicast routing).
+      if (iface.groups.has(ipDst)) this.deliverLocal(datagram, true, iface);
+      else this.counters.dropped++;
+    } else if (this.isLocalDestination(ipDst)) this.deliverLocal(datagram, linkBroadcast, iface);
     else if (this.forwarding && !linkBroadcast) this.forward(iface, datagram);
     else this.counters.dropped++;
   }
@@ -516,13 +614,14 @@ export class Host implements UdpTransport {
 
   private isBroadcast = (ip: Ipv4Address): boolean => this.interfaces.some((i) => i.isSubnetBroadcast(ip));
 
-  private deliverLocal(fragment: Uint8Array, linkBroadcast: boolean): void {
+  /** `inIface`: where the datagram arrived (undefined: the loopback), for multicast membership. */
+  private deliverLocal(fragment: Uint8Array, linkBroadcast: boolean, inIface: HostInterface | undefined): void {
     const datagram = this.reassembler.push(fragment, this.scheduler.now());
     if (datagram === undefined) return;
     const { header, payload } = decodeIpv4(datagram);
     this.counters.delivered++;
     if (header.protocol === IpProtocol.ICMP) this.receiveIcmp(header.src, header.dst, header.ttl, payload);
-    else if (header.protocol === IpProtocol.UDP) this.receiveUdp(datagram, header.src, header.dst, payload, linkBroadcast);
+    else if (header.protocol === IpProtocol.UDP) this.receiveUdp(datagram, header.src, header.dst, payload, linkBroadcast, inIface);
   }
 
   private receiveIcmp(src: Ipv4Address, dst: Ipv4Address, ttl: number, payload: Uint8Array): void {
@@ -536,8 +635,8 @@ export class Host implements UdpTransport {
     }
     switch (message.kind) {
       case 'echo-request':
-        // icmp_echo_ignore_broadcasts = 1, as Linux defaults.
-        if (dst === IPV4_BROADCAST || this.isBroadcast(dst)) return;
+        // icmp_echo_ignore_broadcasts = 1, as Linux defaults (it covers multicast too).
+        if (dst === IPV4_BROADCAST || isMulticastIpv4(dst) || this.isBroadcast(dst)) return;
         this.sendIp({ src: dst, dst: src, protocol: IpProtocol.ICMP, payload: encodeIcmp(echoReply(message)) });
         return;
       case 'echo-reply': {
@@ -565,7 +664,14 @@ export class Host implements UdpTransport {
     session?.error({ seq: readU16(quoted, ihl + 6), from, message: text });
   }
 
-  private receiveUdp(datagram: Uint8Array, src: Ipv4Address, dst: Ipv4Address, payload: Uint8Array, linkBroadcast: boolean): void {
+  private receiveUdp(
+    datagram: Uint8Array,
+    src: Ipv4Address,
+    dst: Ipv4Address,
+    payload: Uint8Array,
+    linkBroadcast: boolean,
+    inIface: HostInterface | undefined,
+  ): void {
     let udp;
     try {
       udp = decodeUdp(payload, 0, { pseudoHeader: { src, dst } });
@@ -575,6 +681,15 @@ export class Host implements UdpTransport {
       return;
     }
     const socket = this.sockets.get(udp.header.dstPort);
+    if (isMulticastIpv4(dst)) {
+      // To the socket on the port that joined the group on this interface; no ICMP error otherwise (RFC 1122 §3.2.2).
+      if (socket === undefined || !socket.isMember(dst, inIface?.ifindex) || (socket.address !== undefined && socket.address !== dst)) {
+        this.counters.dropped++;
+        return;
+      }
+      socket.deliver(udp.payload, src, udp.header.srcPort);
+      return;
+    }
     if (socket === undefined || (socket.address !== undefined && socket.address !== dst)) {
       this.sendIcmpError(datagram, (o) => portUnreachable(o, { linkBroadcast, isBroadcast: this.isBroadcast }));
       return;

@@ -18,7 +18,6 @@ export {
   formatPingSummary,
 } from './ping.js';
 export { Capture, type CapturedFrame } from './capture.js';
-export { formatFrame, type FormatFrameOptions } from './trace.js';
 export { vxlanLab, hostGwLab, VXLAN_LAB_VNI, VXLAN_LAB_PORT, type Lab, type LabOptions, type Machine } from './labs.js';
 export {
   runWalkthrough,

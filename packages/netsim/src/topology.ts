@@ -48,6 +48,8 @@ export interface VxlanSpec {
   readonly dstPort?: number;
   readonly remote?: string;
   readonly group?: string;
+  /** With `group`: the underlay host's interface that joins it (`dev eth0`). */
+  readonly underlayDevice?: string;
   readonly learning?: boolean;
 }
 
@@ -115,6 +117,7 @@ export function buildTopology(spec: TopologySpec, options: NetworkOptions = {}):
         underlay: hostUnderlay(need(hosts, 'host', v.underlay), dstPort),
         ...(v.remote === undefined ? {} : { remote: v.remote }),
         ...(v.group === undefined ? {} : { group: v.group }),
+        ...(v.underlayDevice === undefined ? {} : { device: v.underlayDevice }),
         ...(v.learning === undefined ? {} : { learning: v.learning }),
       },
       need(bridges, 'bridge', v.bridge),

@@ -6,11 +6,17 @@
  * datagrams from the underlay are decoded and handed to the bridge, which
  * learns the inner source MAC behind the sending VTEP.
  *
+ * With `group` (`ip link add vxlan0 type vxlan id 42 group 239.1.1.1 dev
+ * eth0`) the device joins the multicast group on its underlay socket: BUM
+ * and unknown-unicast frames go to the group, every VTEP that joined it
+ * receives them and learns the sender's MAC behind the sender's unicast
+ * address, and known unicast then goes straight to the learned VTEP.
+ *
  * The underlay is a UDP socket, as a Linux vxlan device's is: the outer
  * IPv4/UDP/Ethernet headers are the underlay's business (a simulated
  * host's stack, or the kernel's for a node:dgram socket).
  */
-import { MAC_ZERO, isDecodeError, isMulticastIpv4, parseIpv4, type Ipv4Address } from '@wirestack/core';
+import { MAC_ZERO, formatIpv4, isDecodeError, isMulticastIpv4, parseIpv4, type Ipv4Address } from '@wirestack/core';
 import { VXLAN_PORT, type VxlanRemote } from '@wirestack/bridge';
 import { VXLAN_HEADER_LENGTH, decodeVxlan, encodeVxlan } from '@wirestack/vxlan';
 import type { BridgeDevice, BridgeSlave } from './bridge-device.js';
@@ -20,6 +26,13 @@ import type { Host } from './host.js';
 export interface VxlanUnderlay {
   send(payload: Uint8Array, dst: Ipv4Address, dstPort: number): void;
   onMessage(listener: (payload: Uint8Array, src: Ipv4Address, srcPort: number) => void): void;
+  /**
+   * Joins multicast `group` on the underlay (IP_ADD_MEMBERSHIP), sending
+   * to it out of `device` when given, without looping our own datagrams
+   * back (a Linux vxlan socket turns IP_MULTICAST_LOOP off). Needed for
+   * `group`; an underlay without it cannot take a group.
+   */
+  joinGroup?(group: Ipv4Address, device?: string): void;
 }
 
 export interface VxlanDeviceOptions {
@@ -29,8 +42,17 @@ export interface VxlanDeviceOptions {
   readonly dstPort?: number;
   /** `remote`: the VTEP every frame without an FDB entry goes to (an all-zero FDB entry). */
   readonly remote?: Ipv4Address | string;
-  /** `group`: a multicast group as that default destination instead (the underlay must reach it). */
+  /**
+   * `group`: a multicast group instead of `remote`. The device joins it on
+   * the underlay, and BUM traffic goes to it (an all-zero FDB entry).
+   */
   readonly group?: Ipv4Address | string;
+  /**
+   * `dev`: the underlay interface the group is joined on and sent out of:
+   * an interface name on a simulated host, an interface address on a real
+   * (node:dgram) underlay. Default: the interface of the route to the group.
+   */
+  readonly device?: string;
   /** `learning` / `nolearning` (default learning). */
   readonly learning?: boolean;
   readonly underlay: VxlanUnderlay;
@@ -59,7 +81,14 @@ export class VxlanDevice implements BridgeSlave {
     this.dstPort = options.dstPort ?? VXLAN_PORT;
     const remote = options.remote ?? options.group;
     this.defaultRemote = typeof remote === 'string' ? parseIpv4(remote) : remote;
-    if (options.group !== undefined && !isMulticastIpv4(this.defaultRemote!)) throw new Error(`netsim: ${name}: group must be a multicast address`);
+    if (options.remote !== undefined && options.group !== undefined) throw new Error(`netsim: ${name}: remote and group are mutually exclusive`);
+    if (options.group !== undefined) {
+      if (!isMulticastIpv4(this.defaultRemote!)) throw new Error(`netsim: ${name}: group must be a multicast address`);
+      if (options.underlay.joinGroup === undefined) throw new Error(`netsim: ${name}: the underlay cannot join multicast group ${formatIpv4(this.defaultRemote!)}`);
+      options.underlay.joinGroup(this.defaultRemote!, options.device);
+    } else if (options.device !== undefined) {
+      throw new Error(`netsim: ${name}: device applies to a group only`);
+    }
     options.underlay.onMessage((payload, src) => this.receive(payload, src));
   }
 
@@ -117,11 +146,25 @@ function reVni(datagram: Uint8Array, vni: number): Uint8Array {
 /**
  * An in-memory underlay: a UDP socket on a simulated host bound to
  * `port` (the VXLAN dstport), so the outer packets cross simulated links
- * and can be tapped there.
+ * and can be tapped there. It can join a multicast group (for `group`)
+ * when bound to any address, as a Linux vxlan socket is: a socket bound to
+ * a unicast address receives nothing sent to a group.
  */
 export function hostUnderlay(host: Host, port: number = VXLAN_PORT, address?: Ipv4Address | string): VxlanUnderlay {
   const socket = host.bind(port, address);
   return {
+    joinGroup: (group, device) => {
+      if (socket.address !== undefined) {
+        throw new Error(`netsim: ${host.name}: a VXLAN socket bound to ${formatIpv4(socket.address)} cannot receive group ${formatIpv4(group)}; bind it to any address`);
+      }
+      const iface = device === undefined ? undefined : host.interface(device);
+      if (iface !== undefined) {
+        if (iface.address === undefined) throw new Error(`netsim: ${host.name}: ${device} has no address to join ${formatIpv4(group)} on`);
+        socket.setMulticastInterface(iface.address);
+      }
+      socket.addMembership(group, iface?.address);
+      socket.setMulticastLoopback(false);
+    },
     send: (payload, dst, dstPort) => {
       socket.send(payload, dstPort, dst);
     },

@@ -17,7 +17,7 @@ export {
   decodePacket,
 } from './decode.js';
 export { type JsonValue, type JsonObject, toJsonLayers, formatTimestamp } from './json.js';
-export { formatPacket } from './format.js';
+export { type FormatPacketOptions, type FormatFrameOptions, formatPacket, formatFrame } from './format.js';
 export {
   type EthernetLayerInput,
   type VlanLayerInput,

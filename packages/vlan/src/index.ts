@@ -28,4 +28,5 @@ export {
   encodeVlanStack,
   vlanStackLength,
 } from './stack.js';
+export { formatVlanTag } from './format.js';
 export { pushVlanTag, popVlanTag, pushVlanTagInPlace, popVlanTagInPlace } from './push-pop.js';
