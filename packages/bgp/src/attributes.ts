@@ -75,9 +75,22 @@ interface RawAttribute {
   readonly valueEnd: number;
 }
 
+/**
+ * Which attribute types the current decode has met. One table for every
+ * decode (allocating 256 octets per UPDATE showed in full-table profiles);
+ * a decode clears only the entries the previous one set.
+ */
+const SEEN = new Uint8Array(256);
+const seenTypes: number[] = [];
+
+function resetSeen(): void {
+  for (const type of seenTypes) SEEN[type] = 0;
+  seenTypes.length = 0;
+}
+
 class AttributeReader {
   readonly attributes: Mutable<PathAttributes> = {};
-  readonly seen = new Uint8Array(256);
+  readonly seen = SEEN;
   private unknown: UnknownAttribute[] | undefined;
 
   constructor(
@@ -295,7 +308,8 @@ class MpNlriError extends Error {}
  * header overruns the block stops the parse with treat-as-withdraw (RFC
  * 7606 §4: the total length still locates the NLRI). Duplicates: a second
  * MP_REACH_NLRI or MP_UNREACH_NLRI resets the session (3/1), any other is
- * discarded (RFC 7606 §3 g).
+ * discarded (RFC 7606 §3 g). `seen` (type -> 1) is shared scratch: valid
+ * until the next call.
  */
 export function decodeAttributes(
   bytes: Uint8Array,
@@ -304,6 +318,7 @@ export function decodeAttributes(
   options: BgpCodecOptions,
   errors: BgpError[],
 ): { attributes: PathAttributes; seen: Uint8Array } {
+  resetSeen();
   const reader = new AttributeReader(bytes, options, errors);
   let o = start;
   while (o < end) {
@@ -331,6 +346,7 @@ export function decodeAttributes(
       continue;
     }
     reader.seen[type] = 1;
+    seenTypes.push(type);
     try {
       reader.read(raw);
     } catch (error) {

@@ -1,8 +1,9 @@
 import type { Ipv4Address } from '@wirestack/core';
+import type { Rib } from '@wirestack/routing';
 import { firstAs, mergeAs4, splitAs4 } from './as-path.js';
-import { attributesForPropagation } from './attributes.js';
+import { attributesForPropagation, encodeAttributes } from './attributes.js';
 import { decodeMessage, encodeMessage } from './codec.js';
-import { decide, type Candidate, type DecisionOptions, type DecisionStepName, type RouteSource } from './decision.js';
+import { DECISION_STEPS, decide, type Candidate, type DecisionOptions, type DecisionStepName, type RouteSource } from './decision.js';
 import { isBgpError } from './errors.js';
 import { BgpFramer } from './framer.js';
 import {
@@ -21,6 +22,8 @@ import {
 import type { AsPathSegment, BgpCodecOptions, BgpMessage, BgpPrefix, Capability, PathAttributes, UpdateMessage } from './messages.js';
 import { packAnnouncements, packWithdrawals, type AnnouncementGroup } from './packer.js';
 import { applyPolicy, effectivePolicy, type Policy } from './policy.js';
+import { NextHopResolver, type RibInstallOptions } from './install.js';
+import { PrefixTable } from './prefix-table.js';
 import { AttributeStore, RouteTable, prefixKey, prefixOfKey } from './rib.js';
 import { announcedPrefixes, withdrawnPrefixes } from './update.js';
 
@@ -63,6 +66,15 @@ export interface EngineConfig {
   readonly decision?: DecisionOptions;
   /** Uniform random numbers in [0, 1) for timer jitter. */
   readonly random: () => number;
+  /**
+   * A routing table to install best routes into (protocol bgp, the next hop
+   * as gateway) and to check next hops against: a route whose next hop the
+   * table cannot reach is not eligible, and the metric of the route that
+   * reaches it is the IGP cost of RFC 4271 §9.1.2.2 (e).
+   */
+  readonly rib?: Rib;
+  /** Where and how routes are installed into `rib` (default: table main, metric 20). */
+  readonly install?: RibInstallOptions;
 }
 
 export type EngineAction =
@@ -101,6 +113,8 @@ interface Connection {
 }
 
 interface Peer {
+  /** 1.. in configuration order; 0 is our own routes (the Loc-RIB stores this, not the source object). */
+  readonly index: number;
   readonly config: PeerConfig;
   readonly external: boolean;
   readonly fsmConfig: FsmConfig;
@@ -112,6 +126,9 @@ interface Peer {
   readonly adjIn: RouteTable;
   readonly adjOut: RouteTable;
   received: number;
+  /** The FSM state right after an UPDATE restarted the hold timer, and when (see `message`). */
+  holdRestartFsm: FsmState | undefined;
+  holdRestartAt: number;
   /** RFC 8212 logs once per direction. */
   warned: Set<string>;
 }
@@ -122,14 +139,25 @@ export class BgpEngine {
   private readonly store = new AttributeStore();
   private readonly peers = new Map<number, Peer>();
   private readonly byConnection = new Map<number, Peer>();
-  /** Loc-RIB: prefix key -> best route. */
-  private readonly locRib = new Map<number, { source: RouteSource; attrId: number; decidedBy: DecisionStepName | 'only-route' }>();
+  /**
+   * Loc-RIB: prefix key -> attribute-set id of the best route, with its
+   * source (peer index, 0 for local) and deciding step packed in the extra
+   * column: no object per route.
+   */
+  private readonly locRib = new PrefixTable();
+  private readonly peerList: Peer[] = [];
+  private readonly resolver: NextHopResolver | undefined;
   private readonly local: RouteTable;
   private readonly localSource: RouteSource;
   private readonly actions: EngineAction[] = [];
   private readonly events: EngineEvent[] = [];
-  /** Prefixes whose best route changed since the last flush to the peers. */
-  private readonly dirty = new Set<number>();
+  /**
+   * Prefixes whose best route changed since the last flush to the peers.
+   * Repeats are harmless (the Adj-RIB-Out sees no change the second time),
+   * and a plain array of doubles boxes nothing, where a Set of keys above
+   * 2^31 allocates one number per route.
+   */
+  private dirty: number[] = [];
   private nextConnection = 1;
 
   constructor(private readonly config: EngineConfig) {
@@ -142,7 +170,9 @@ export class BgpEngine {
       { kind: 'extended-message' },
       { kind: 'graceful-restart', restarted: false, notification: false, restartTime: 120, families: [] },
     ];
+    this.peerList.length = 1; // index 0: our own routes
     for (const p of config.peers) {
+      const index = this.peers.size + 1;
       const external = p.asn !== config.asn;
       const fsmConfig: FsmConfig = {
         localAs: config.asn,
@@ -156,6 +186,7 @@ export class BgpEngine {
         ...(p.idleHoldTime === undefined ? {} : { idleHoldTime: p.idleHoldTime }),
       };
       this.peers.set(p.address, {
+        index,
         config: p,
         external,
         fsmConfig,
@@ -165,9 +196,31 @@ export class BgpEngine {
         adjIn: new RouteTable(this.store),
         adjOut: new RouteTable(this.store),
         received: 0,
+        holdRestartFsm: undefined,
+        holdRestartAt: 0,
         warned: new Set(),
       });
+      this.peerList[index] = this.peers.get(p.address)!;
     }
+    if (config.rib) {
+      this.resolver = new NextHopResolver(config.rib, config.install ?? {}, () => this.nextHopsChanged());
+      this.decisionOptions = { ...config.decision, igpCost: config.decision?.igpCost ?? ((nh) => this.resolver!.cost(nh)) };
+    } else this.decisionOptions = config.decision ?? {};
+  }
+
+  private readonly decisionOptions: DecisionOptions;
+
+  /**
+   * The routing table changed in a way that changes a next hop's
+   * reachability or cost: every prefix is decided again (the number of
+   * next hops is small, but which prefixes use one is not indexed).
+   */
+  private nextHopsChanged(): void {
+    const keys = new Set<number>();
+    this.local.forEach((key) => keys.add(key));
+    for (const peer of this.peers.values()) peer.adjIn.forEach((key) => keys.add(key));
+    for (const key of keys) this.decidePrefix(key);
+    this.flush();
   }
 
   /** Actions queued since the last call, in order. */
@@ -329,7 +382,18 @@ export class BgpEngine {
       return;
     }
     const event = eventForMessage(m);
-    if (event) this.connectionEvent(peer, id, event, now);
+    // In Established an UPDATE only restarts the hold timer, to the same deadline for every message of
+    // one `data` call: step the FSM once per `now`. Its states are immutable, so the same state object
+    // means no other event came in between.
+    const onSession = m.type === 'update' && peer.connection?.id === id;
+    const repeat = onSession && peer.fsm.state === 'Established' && peer.fsm === peer.holdRestartFsm && peer.holdRestartAt === now;
+    if (event && !repeat) {
+      this.connectionEvent(peer, id, event, now);
+      if (onSession) {
+        peer.holdRestartFsm = peer.fsm;
+        peer.holdRestartAt = now;
+      }
+    }
     if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return;
     if (m.type === 'update') {
       for (const e of decoded.errors) this.events.push({ type: 'log', peer: peer.config.address, message: e.message });
@@ -560,32 +624,62 @@ export class BgpEngine {
 
   /** Re-runs the decision process for one prefix and records a change of best route. */
   private decidePrefix(key: number): void {
-    const candidates: (Candidate & { attrId: number })[] = [];
+    // the usual case while a table arrives, one route for the prefix: no candidate objects, no decision to run
+    let onlyId: number | undefined;
+    let onlyPeer: Peer | undefined;
+    let found = this.local.idOf(key) === undefined ? 0 : 2;
+    for (let i = 1; i < this.peerList.length && found < 2; i++) {
+      const id = this.peerList[i]!.adjIn.idOf(key);
+      if (id === undefined) continue;
+      found++;
+      onlyId = id;
+      onlyPeer = this.peerList[i];
+    }
+    if (found === 1 && (!this.resolver || this.resolver.reachable(this.store.get(onlyId!).nextHop))) {
+      this.setBest(key, onlyId!, onlyPeer!.index * 16);
+      return;
+    }
+    const candidates: (Candidate & { attrId: number; index: number })[] = [];
     const localId = this.local.idOf(key);
-    if (localId !== undefined) candidates.push({ source: this.localSource, attributes: this.store.get(localId), attrId: localId });
-    for (const peer of this.peers.values()) {
+    if (localId !== undefined) candidates.push({ source: this.localSource, attributes: this.store.get(localId), attrId: localId, index: 0 });
+    for (const peer of this.peerList) {
+      if (peer === undefined) continue;
       const id = peer.adjIn.idOf(key);
       if (id === undefined) continue;
-      candidates.push({ source: this.sourceOf(peer), attributes: this.store.get(id), attrId: id });
+      const attributes = this.store.get(id);
+      // next-hop reachability (RFC 4271 §9.1.2): a route the routing table cannot reach is not eligible
+      if (this.resolver && !this.resolver.reachable(attributes.nextHop)) continue;
+      candidates.push({ source: this.sourceOf(peer), attributes, attrId: id, index: peer.index });
     }
-    const decision = decide(candidates, this.config.decision);
-    const old = this.locRib.get(key);
-    if (!decision) {
-      if (!old) return;
+    const decision = decide(candidates, this.decisionOptions);
+    if (!decision) this.setBest(key, undefined, 0);
+    else {
+      const best = decision.best as Candidate & { attrId: number; index: number };
+      this.setBest(key, best.attrId, best.index * 16 + STEP_INDEX.get(decision.decidedBy)!);
+    }
+  }
+
+  /** Records the best route of `key` (attribute set, source index * 16 + step), or its absence; reports a change. */
+  private setBest(key: number, attrId: number | undefined, extra: number): void {
+    const oldId = this.locRib.get(key);
+    const oldExtra = this.locRib.extra(key);
+    if (attrId === undefined) {
+      if (oldId === undefined) return;
       this.locRib.delete(key);
-      this.store.release(old.attrId);
+      this.store.release(oldId);
     } else {
-      const best = decision.best as Candidate & { attrId: number };
-      if (old && old.attrId === best.attrId && old.source === best.source) {
-        if (old.decidedBy !== decision.decidedBy) this.locRib.set(key, { ...old, decidedBy: decision.decidedBy });
+      if (oldId === attrId && oldExtra >> 4 === extra >> 4) {
+        if (oldExtra !== extra) this.locRib.set(key, oldId, extra);
         return;
       }
-      this.store.retain(best.attrId);
-      if (old) this.store.release(old.attrId);
-      this.locRib.set(key, { source: best.source, attrId: best.attrId, decidedBy: decision.decidedBy });
+      this.store.retain(attrId);
+      if (oldId !== undefined) this.store.release(oldId);
+      this.locRib.set(key, attrId, extra);
     }
-    this.dirty.add(key);
-    this.events.push({ type: 'route', prefix: prefixOfKey(key), best: this.bestRouteByKey(key) });
+    this.dirty.push(key);
+    const best = this.bestRouteByKey(key);
+    this.resolver?.install(key, best?.source.kind === 'peer' ? best.attributes.nextHop : undefined);
+    this.events.push({ type: 'route', prefix: best?.prefix ?? prefixOfKey(key), best });
   }
 
   private readonly sources = new Map<Peer, RouteSource>();
@@ -599,15 +693,22 @@ export class BgpEngine {
     return s;
   }
 
+  /** The source a Loc-RIB entry's extra column names. */
+  private sourceOfIndex(index: number): RouteSource {
+    const peer = this.peerList[index];
+    return peer === undefined ? this.localSource : this.sourceOf(peer);
+  }
+
   // ---- routes out ----------------------------------------------------------------
 
   /** The attributes to send `peer` for the best route, or undefined to send nothing. */
   private exportAttributes(peer: Peer, key: number): PathAttributes | undefined {
-    const best = this.locRib.get(key);
-    if (!best) return undefined;
+    const attrId = this.locRib.get(key);
+    if (attrId === undefined) return undefined;
+    const best = { source: this.sourceOfIndex(this.locRib.extra(key) >> 4) };
     if (best.source.kind === 'peer' && best.source.address === peer.config.address) return undefined; // not back to its source
     if (best.source.kind === 'peer' && !best.source.external && !peer.external) return undefined; // iBGP split horizon
-    let a = attributesForPropagation(this.store.get(best.attrId));
+    let a = attributesForPropagation(this.store.get(attrId));
     const self = this.config.nextHop ?? this.config.routerId;
     if (peer.external) {
       const { localPref: _l, originatorId: _o, clusterList: _c, med, ...rest } = a;
@@ -626,15 +727,15 @@ export class BgpEngine {
 
   /** Sends the whole Loc-RIB to a peer whose session just came up, then End-of-RIB. */
   private sendTable(peer: Peer): void {
-    this.sendChanges(peer, this.locRib.keys());
+    this.sendChanges(peer, this.locRib.keyList());
     this.write(peer.connection, END_OF_RIB, {}, peer);
   }
 
   /** Sends the changes for `keys` to every Established peer. */
   private flush(): void {
-    if (this.dirty.size === 0) return;
-    const keys = [...this.dirty];
-    this.dirty.clear();
+    if (this.dirty.length === 0) return;
+    const keys = this.dirty;
+    this.dirty = [];
     for (const peer of this.peers.values()) if (peer.fsm.state === 'Established') this.sendChanges(peer, keys);
   }
 
@@ -643,11 +744,14 @@ export class BgpEngine {
     const groups = new Map<number, BgpPrefix[]>();
     const withdrawals: BgpPrefix[] = [];
     // Without a policy function the exported set depends only on the best route's set and source: intern it once.
-    const memo = typeof peer.config.export === 'function' ? undefined : new Map<string, number | undefined>();
+    const memo = typeof peer.config.export === 'function' ? undefined : new Map<number, number | undefined>();
     for (const key of keys) {
       let id: number | undefined;
-      const best = memo && this.locRib.get(key);
-      const memoKey = best ? `${best.attrId}/${best.source.kind}/${best.source.address}` : undefined;
+      const bestId = this.locRib.get(key);
+      const sourceIndex = this.locRib.extra(key) >> 4;
+      // nothing goes back to the peer a route came from, and nothing was sent for it before: skip the export work
+      if (bestId !== undefined && sourceIndex === peer.index && peer.adjOut.idOf(key) === undefined) continue;
+      const memoKey = memo && bestId !== undefined ? bestId * this.peerList.length + sourceIndex : undefined;
       if (memo && memoKey !== undefined && memo.has(memoKey)) id = memo.get(memoKey);
       else {
         const attrs = this.exportAttributes(peer, key);
@@ -683,6 +787,7 @@ export class BgpEngine {
   announce(prefix: BgpPrefix, attributes: PathAttributes = {}): void {
     const key = prefixKey(prefix.address, prefix.length);
     const a: PathAttributes = { origin: 'igp', asPath: [], nextHop: this.config.nextHop ?? this.config.routerId, ...attributes };
+    encodeAttributes(a, { fourOctetAs: true }); // EncodeError now for values that cannot go on the wire
     if (this.local.set(key, a)) this.decidePrefix(key);
     this.flush();
   }
@@ -698,15 +803,16 @@ export class BgpEngine {
   }
 
   private bestRouteByKey(key: number): BestRoute | undefined {
-    const best = this.locRib.get(key);
-    if (!best) return undefined;
-    return { prefix: prefixOfKey(key), attributes: this.store.get(best.attrId), source: best.source, decidedBy: best.decidedBy };
+    const attrId = this.locRib.get(key);
+    if (attrId === undefined) return undefined;
+    const extra = this.locRib.extra(key);
+    return { prefix: prefixOfKey(key), attributes: this.store.get(attrId), source: this.sourceOfIndex(extra >> 4), decidedBy: STEP_NAMES[extra & 15]! };
   }
 
   /** Every best route, or those learnt from one peer. */
   routes(filter: { peer?: Ipv4Address } = {}): BestRoute[] {
     const out: BestRoute[] = [];
-    for (const key of this.locRib.keys()) {
+    for (const key of this.locRib.keyList()) {
       const r = this.bestRouteByKey(key)!;
       if (filter.peer === undefined || (r.source.kind === 'peer' && r.source.address === filter.peer)) out.push(r);
     }
@@ -731,6 +837,10 @@ export class BgpEngine {
     return this.store.size;
   }
 }
+
+/** The deciding step as a number in the Loc-RIB's extra column. */
+const STEP_NAMES: readonly (DecisionStepName | 'only-route')[] = ['only-route', ...DECISION_STEPS.map((s) => s.name)];
+const STEP_INDEX = new Map(STEP_NAMES.map((name, i) => [name, i]));
 
 /** RFC 4724 §2: the End-of-RIB marker for IPv4 unicast, an empty UPDATE. */
 const END_OF_RIB = encodeMessage({ type: 'update', withdrawn: [], attributes: {}, nlri: [] });

@@ -122,6 +122,8 @@ export {
 export { type Policy, type PolicyFunction, type PolicyRoute, effectivePolicy, applyPolicy } from './policy.js';
 export { type AnnouncementGroup, packAnnouncements, packWithdrawals } from './packer.js';
 export { AttributeStore, RouteTable, prefixKey, prefixOfKey } from './rib.js';
+export { PrefixTable } from './prefix-table.js';
+export { NextHopResolver, type RibInstallOptions } from './install.js';
 export {
   type PeerConfig,
   type EngineConfig,

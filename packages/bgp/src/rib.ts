@@ -1,12 +1,13 @@
 import type { Ipv4Address } from '@wirestack/core';
-import { encodeAttributes } from './attributes.js';
+import { attributesEqual, hashAttributes } from './attribute-hash.js';
 import type { PathAttributes } from './messages.js';
+import { PrefixTable } from './prefix-table.js';
 
 /**
  * Compact route storage: attribute sets are interned (one shared object
  * per distinct set, reference-counted), and a RIB maps a prefix key (a
- * number) to an attribute-set id (a number), so a route costs one Map entry
- * of two numbers, not an object.
+ * number) to an attribute-set id (a number) in a typed-array hash table
+ * (PrefixTable), so a route costs a slot of a few octets, not an object.
  */
 
 /** A prefix as one number: address * 64 + length (exact below 2^38). */
@@ -20,25 +21,39 @@ export function prefixOfKey(key: number): { address: Ipv4Address; length: number
 
 interface Entry {
   readonly id: number;
-  readonly key: string;
+  readonly hash: number;
   readonly attributes: PathAttributes;
   refs: number;
 }
 
-/** Interned attribute sets, keyed by their canonical encoding. */
+/**
+ * Interned attribute sets, found by a structural hash (`hashAttributes`)
+ * and compared with `attributesEqual`: no encoding and no key string per
+ * set.
+ */
 export class AttributeStore {
-  private readonly byKey = new Map<string, Entry>();
-  private readonly byId = new Map<number, Entry>();
-  private nextId = 1;
+  private readonly byHash = new Map<number, Entry | Entry[]>();
+  /** Entries by id; ids of forgotten sets are reused (`free`), so the array stays dense. */
+  private readonly byId: (Entry | undefined)[] = [undefined];
+  private readonly free: number[] = [];
+  private count = 0;
 
   /** The id of `attributes`' set (existing or new), with one more reference. */
   intern(attributes: PathAttributes): number {
-    const key = canonicalKey(attributes);
-    let entry = this.byKey.get(key);
+    const hash = hashAttributes(attributes);
+    const found = this.byHash.get(hash);
+    let entry: Entry | undefined;
+    if (found !== undefined) {
+      if (Array.isArray(found)) entry = found.find((e) => attributesEqual(e.attributes, attributes));
+      else if (attributesEqual(found.attributes, attributes)) entry = found;
+    }
     if (!entry) {
-      entry = { id: this.nextId++, key, attributes, refs: 0 };
-      this.byKey.set(key, entry);
-      this.byId.set(entry.id, entry);
+      entry = { id: this.free.pop() ?? this.byId.length, hash, attributes, refs: 0 };
+      if (found === undefined) this.byHash.set(hash, entry);
+      else if (Array.isArray(found)) found.push(entry);
+      else this.byHash.set(hash, [found, entry]);
+      this.byId[entry.id] = entry;
+      this.count++;
     }
     entry.refs++;
     return entry.id;
@@ -46,45 +61,41 @@ export class AttributeStore {
 
   /** One more reference to an interned set. */
   retain(id: number): void {
-    const entry = this.byId.get(id);
+    const entry = this.byId[id];
     if (!entry) throw new Error(`attribute set ${id} is not interned`);
     entry.refs++;
   }
 
   /** Drops one reference; the set is forgotten with its last one. */
   release(id: number): void {
-    const entry = this.byId.get(id);
+    const entry = this.byId[id];
     if (!entry) return;
-    if (--entry.refs <= 0) {
-      this.byId.delete(id);
-      this.byKey.delete(entry.key);
-    }
+    if (--entry.refs > 0) return;
+    this.byId[id] = undefined;
+    this.free.push(id);
+    this.count--;
+    const found = this.byHash.get(entry.hash);
+    if (Array.isArray(found)) {
+      const rest = found.filter((e) => e !== entry);
+      this.byHash.set(entry.hash, rest.length === 1 ? rest[0]! : rest);
+    } else this.byHash.delete(entry.hash);
   }
 
   get(id: number): PathAttributes {
-    const entry = this.byId.get(id);
+    const entry = this.byId[id];
     if (!entry) throw new Error(`attribute set ${id} is not interned`);
     return entry.attributes;
   }
 
   /** Distinct attribute sets held. */
   get size(): number {
-    return this.byId.size;
+    return this.count;
   }
-}
-
-function canonicalKey(attributes: PathAttributes): string {
-  const { length, write } = encodeAttributes(attributes, { fourOctetAs: true });
-  const bytes = new Uint8Array(length);
-  write(bytes, 0);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return s;
 }
 
 /** prefix key -> attribute set id, releasing replaced and removed sets in `store`. */
 export class RouteTable {
-  readonly routes = new Map<number, number>();
+  private readonly table = new PrefixTable();
 
   constructor(private readonly store: AttributeStore) {}
 
@@ -98,42 +109,45 @@ export class RouteTable {
 
   /** Stores an already interned set (taking its own reference); returns true when it changed. */
   setId(key: number, id: number): boolean {
+    const old = this.table.get(key);
+    if (old === id) return false;
     this.store.retain(id);
-    const old = this.routes.get(key);
-    if (old === id) {
-      this.store.release(id);
-      return false;
-    }
     if (old !== undefined) this.store.release(old);
-    this.routes.set(key, id);
+    this.table.set(key, id);
     return true;
   }
 
   delete(key: number): boolean {
-    const old = this.routes.get(key);
+    const old = this.table.get(key);
     if (old === undefined) return false;
     this.store.release(old);
-    this.routes.delete(key);
+    this.table.delete(key);
     return true;
   }
 
   get(key: number): PathAttributes | undefined {
-    const id = this.routes.get(key);
+    const id = this.table.get(key);
     return id === undefined ? undefined : this.store.get(id);
   }
 
   idOf(key: number): number | undefined {
-    return this.routes.get(key);
+    return this.table.get(key);
   }
 
+  /** Removes every route; returns their keys. */
   clear(): number[] {
-    const keys = [...this.routes.keys()];
-    for (const id of this.routes.values()) this.store.release(id);
-    this.routes.clear();
+    const keys = this.table.keyList();
+    this.table.forEach((_key, id) => this.store.release(id));
+    this.table.clear();
     return keys;
   }
 
+  /** Calls `fn(key, id)` for every route; the table must not change meanwhile. */
+  forEach(fn: (key: number, id: number) => void): void {
+    this.table.forEach(fn);
+  }
+
   get size(): number {
-    return this.routes.size;
+    return this.table.size;
   }
 }

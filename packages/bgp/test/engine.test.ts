@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpv4, parseIpv4Prefix, type Ipv4Address } from '@wirestack/core';
+import { PROTO_BGP, PROTO_STATIC, Rib } from '@wirestack/routing';
 import { BgpEngine, buildOpen, decodeMessage, encodeMessage, type EngineConfig, type EngineEvent, type PeerConfig } from '../src/index.js';
 
 const ip = parseIpv4;
@@ -96,12 +97,12 @@ class Wire {
   }
 }
 
-function pair(options: { aPeer?: Partial<PeerConfig>; bPeer?: Partial<PeerConfig>; bAsn?: number; policy?: false } = {}) {
+function pair(options: { aPeer?: Partial<PeerConfig>; bPeer?: Partial<PeerConfig>; bAsn?: number; policy?: false; b?: Partial<EngineConfig> } = {}) {
   const wire = new Wire();
   const accept: Pick<PeerConfig, 'import' | 'export'> = options.policy === false ? {} : { import: 'accept', export: 'accept' };
   const bAsn = options.bAsn ?? 65001;
   const a = wire.add('10.0.0.1', { asn: 4200000001, routerId: ip('10.0.0.1'), nextHop: ip('192.0.2.1'), peers: [{ address: ip('10.0.0.2'), asn: bAsn, holdTime: 9, ...accept, ...options.aPeer }] });
-  const b = wire.add('10.0.0.2', { asn: bAsn, routerId: ip('10.0.0.2'), nextHop: ip('192.0.2.2'), peers: [{ address: ip('10.0.0.1'), asn: 4200000001, passive: true, holdTime: 9, ...accept, ...options.bPeer }] });
+  const b = wire.add('10.0.0.2', { asn: bAsn, routerId: ip('10.0.0.2'), nextHop: ip('192.0.2.2'), peers: [{ address: ip('10.0.0.1'), asn: 4200000001, passive: true, holdTime: 9, ...accept, ...options.bPeer }], ...options.b });
   b.start(0);
   a.start(0);
   wire.settle();
@@ -309,5 +310,95 @@ describe('max-prefix', () => {
     expect(b.peerState(ip('10.0.0.1'))).toBe('Idle');
     wire.advance(wire.now + 200_000);
     expect(wire.events.get(ip('10.0.0.2'))!.filter((e) => e.type === 'state' && e.to === 'Established').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('best routes in a @wirestack/routing Rib', () => {
+  const reach = (rib: Rib, prefix: string, gateway: string, metric: number) =>
+    rib.add({ destination: parseIpv4Prefix(prefix), protocol: PROTO_STATIC, metric, nexthops: [{ gateway: ip(gateway) }] });
+
+  it('installs a best route (protocol bgp, the next hop as gateway) and removes it when withdrawn', () => {
+    const rib = new Rib();
+    reach(rib, '192.0.2.0/24', '10.0.0.254', 0);
+    // an import policy that moves the next hop when the route carries community 1
+    const { wire, a, b } = pair({
+      b: { rib, install: { metric: 20 } },
+      bPeer: { import: ({ attributes }) => (attributes.communities?.includes(1) ? { ...attributes, nextHop: ip('192.0.2.9') } : 'accept') },
+    });
+    a.announce(P);
+    wire.settle();
+    expect(b.bestRoute(P)).toBeDefined();
+    expect(rib.selected(P)).toMatchObject({ protocol: PROTO_BGP, metric: 20, nexthops: [{ gateway: ip('192.0.2.1') }] });
+    // an implicit replace with another next hop moves the gateway
+    a.announce(P, { communities: [1] });
+    wire.settle();
+    expect(rib.selected(P)?.nexthops).toMatchObject([{ gateway: ip('192.0.2.9') }]);
+    a.withdraw(P);
+    wire.settle();
+    expect(b.bestRoute(P)).toBeUndefined();
+    expect(rib.selected(P)).toBeUndefined();
+    expect(rib.routesFor(parseIpv4Prefix('192.0.2.0/24'))).toHaveLength(1);
+  });
+
+  it('our own announcements and the session going down leave nothing behind', () => {
+    const rib = new Rib();
+    reach(rib, '192.0.2.0/24', '10.0.0.254', 0);
+    const { wire, a, b } = pair({ b: { rib } });
+    b.announce(parseIpv4Prefix('203.0.113.0/24'));
+    a.announce(P);
+    wire.settle();
+    expect(rib.selected(parseIpv4Prefix('203.0.113.0/24'))).toBeUndefined();
+    expect(rib.selected(P)?.protocol).toBe(PROTO_BGP);
+    a.stop(wire.now);
+    wire.settle();
+    expect(rib.selected(P)).toBeUndefined();
+  });
+
+  it('a route whose next hop the table cannot reach is not eligible, and becomes so when a route to it appears', () => {
+    const rib = new Rib();
+    const { wire, a, b } = pair({ b: { rib } });
+    a.announce(P);
+    wire.settle();
+    expect(b.counters(ip('10.0.0.1'))).toMatchObject({ accepted: 1 });
+    expect(b.bestRoute(P)).toBeUndefined();
+    expect(rib.selected(P)).toBeUndefined();
+    reach(rib, '192.0.2.0/24', '10.0.0.254', 0);
+    wire.settle();
+    expect(b.bestRoute(P)?.attributes.nextHop).toBe(ip('192.0.2.1'));
+    expect(rib.selected(P)?.nexthops).toMatchObject([{ gateway: ip('192.0.2.1') }]);
+    // a blackhole route does not reach a next hop
+    rib.delete({ destination: parseIpv4Prefix('192.0.2.0/24') });
+    rib.add({ destination: parseIpv4Prefix('192.0.2.0/24'), type: 'blackhole' });
+    wire.settle();
+    expect(b.bestRoute(P)).toBeUndefined();
+    expect(rib.selected(P)).toBeUndefined();
+  });
+
+  it('the IGP cost step prefers the next hop with the lower metric, and falls back when it becomes unreachable', () => {
+    const rib = new Rib();
+    reach(rib, '192.0.2.1/32', '10.0.0.254', 10);
+    reach(rib, '192.0.2.3/32', '10.0.0.253', 5);
+    const wire = new Wire();
+    const peer = (address: string) => ({ address: ip(address), asn: 4200000001, passive: true, holdTime: 9, import: 'accept', export: 'accept' }) as const;
+    const b = wire.add('10.0.0.2', { asn: 65001, routerId: ip('10.0.0.2'), peers: [peer('10.0.0.1'), peer('10.0.0.3')], rib });
+    const sender = (address: string, nextHop: string) =>
+      wire.add(address, { asn: 4200000001, routerId: ip(address), nextHop: ip(nextHop), peers: [{ address: ip('10.0.0.2'), asn: 65001, holdTime: 9, import: 'accept', export: 'accept' }] });
+    const a1 = sender('10.0.0.1', '192.0.2.1');
+    const a3 = sender('10.0.0.3', '192.0.2.3');
+    for (const e of [b, a1, a3]) e.start(0);
+    wire.settle();
+    a1.announce(P);
+    a3.announce(P);
+    wire.settle();
+    expect(b.bestRoute(P)).toMatchObject({ decidedBy: 'igp-cost', source: { address: ip('10.0.0.3') } });
+    expect(rib.selected(P)?.nexthops).toMatchObject([{ gateway: ip('192.0.2.3') }]);
+    rib.delete({ destination: parseIpv4Prefix('192.0.2.3/32') });
+    wire.settle();
+    expect(b.bestRoute(P)).toMatchObject({ decidedBy: 'only-route', source: { address: ip('10.0.0.1') } });
+    expect(rib.selected(P)?.nexthops).toMatchObject([{ gateway: ip('192.0.2.1') }]);
+    // with both reachable at the same cost, the lower router id decides
+    reach(rib, '192.0.2.3/32', '10.0.0.253', 10);
+    wire.settle();
+    expect(b.bestRoute(P)).toMatchObject({ decidedBy: 'router-id', source: { address: ip('10.0.0.1') } });
   });
 });

@@ -16,7 +16,12 @@ export interface Io {
   readonly writeFile: (path: string, data: Uint8Array) => Promise<void>;
   /** Milliseconds, for the progress line only. */
   readonly now: () => number;
+  /** Calls `handler` whenever the process receives `signal` (instead of the default action); returns a function that stops it. */
+  readonly onSignal: (signal: Signal, handler: () => void) => () => void;
 }
+
+/** The signals a long-running command (`wirestack bgp`) handles. */
+export type Signal = 'SIGUSR1' | 'SIGTERM' | 'SIGINT';
 
 /** The reader of our output went away (`| head`): stop quietly. */
 export class OutputClosed extends Error {

@@ -31,6 +31,10 @@ const io: Io = {
   readTextFile: (path) => readFile(path, 'utf8'),
   writeFile: (path, data) => writeFile(path, data),
   now: () => performance.now(),
+  onSignal: (signal, handler) => {
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  },
 };
 
 run(process.argv.slice(2), io).then(

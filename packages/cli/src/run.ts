@@ -1,17 +1,23 @@
 import { isDecodeError, isEncodeError } from '@wirestack/core';
+import { BGP_USAGE, bgpCommand } from './bgp.js';
 import { BUILD_USAGE, buildCommand } from './build.js';
 import { DECODE_USAGE, decodeStream, parseDecodeArgs } from './decode.js';
 import { demoCommand, DEMO_USAGE } from './demo.js';
 import { type Io, OutputClosed, UsageError } from './io.js';
+import { MRT_USAGE, mrtCommand } from './mrt.js';
 import { ROUTE_USAGE, routeCommand } from './route.js';
 
-export const USAGE = `wirestack: decode and build packet captures, look up routes
+export const USAGE = `wirestack: decode and build packet captures, look up routes, run BGP, read MRT
 
 ${DECODE_USAGE}
 
 ${BUILD_USAGE}
 
 ${ROUTE_USAGE}
+
+${BGP_USAGE}
+
+${MRT_USAGE}
 
 ${DEMO_USAGE}`;
 
@@ -32,6 +38,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return await buildCommand(rest, io);
       case 'route':
         return await routeCommand(rest, io);
+      case 'bgp':
+        return await bgpCommand(rest, io);
+      case 'mrt':
+        return await mrtCommand(rest, io);
       case 'demo':
         return await demoCommand(rest, io);
       case 'help':
@@ -42,7 +52,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       case undefined:
         throw new UsageError(USAGE);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (decode, build, route, demo, help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (decode, build, route, bgp, mrt, demo, help)`);
     }
   } catch (error) {
     if (error instanceof OutputClosed) return 0;

@@ -1,4 +1,4 @@
-import { OutputClosed, type Io } from '../src/io.js';
+import { OutputClosed, type Io, type Signal } from '../src/io.js';
 
 /** An in-memory Io: files in a map, output collected; `closeAfter` makes stdout act like `| head -c N`. */
 export function fakeIo(files: Record<string, Uint8Array | string> = {}, options: { stdin?: Uint8Array[]; closeAfter?: number } = {}) {
@@ -6,6 +6,7 @@ export function fakeIo(files: Record<string, Uint8Array | string> = {}, options:
   let written = 0;
   const err: string[] = [];
   const written_files = new Map<string, Uint8Array>();
+  const handlers = new Map<Signal, Set<() => void>>();
   const bytes = (v: Uint8Array | string) => (typeof v === 'string' ? new TextEncoder().encode(v) : v);
   const io: Io = {
     stdin: () => (async function* () {
@@ -36,6 +37,12 @@ export function fakeIo(files: Record<string, Uint8Array | string> = {}, options:
       written_files.set(path, data);
     },
     now: () => 0,
+    onSignal: (signal, handler) => {
+      const set = handlers.get(signal) ?? new Set();
+      set.add(handler);
+      handlers.set(signal, set);
+      return () => set.delete(handler);
+    },
   };
   return {
     io,
@@ -52,5 +59,16 @@ export function fakeIo(files: Record<string, Uint8Array | string> = {}, options:
     },
     stderr: () => err.join(''),
     files: written_files,
+    /** Delivers a signal as the process would; false when nothing handles it. */
+    signal: (signal: Signal): boolean => {
+      const set = handlers.get(signal);
+      for (const h of set ?? []) h();
+      return (set?.size ?? 0) > 0;
+    },
+    /** Output so far as lines (partial last line left out). */
+    lines: (): string[] => {
+      const all = out.map((o) => (typeof o === 'string' ? o : new TextDecoder().decode(o))).join('');
+      return all.split('\n').slice(0, -1);
+    },
   };
 }

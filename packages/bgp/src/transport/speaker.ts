@@ -1,6 +1,8 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { formatIpv4, parseIpv4, parseIpv4Prefix, type Ipv4Address } from '@wirestack/core';
+import type { Rib } from '@wirestack/routing';
 import { BgpEngine, type BestRoute, type EngineEvent, type PeerConfig, type PeerCounters } from '../engine.js';
+import type { RibInstallOptions } from '../install.js';
 import type { DecisionOptions } from '../decision.js';
 import type { BgpState } from '../fsm.js';
 import type { BgpPrefix, PathAttributes } from '../messages.js';
@@ -32,6 +34,10 @@ export interface SpeakerOptions {
   readonly decision?: DecisionOptions;
   /** Random source for timer jitter (default Math.random). */
   readonly random?: () => number;
+  /** A routing table for best routes and next-hop checks (see EngineConfig.rib). */
+  readonly rib?: Rib;
+  /** Table and metric of the installed routes (default main, 20). */
+  readonly install?: RibInstallOptions;
 }
 
 export type SpeakerEvent = EngineEvent;
@@ -58,11 +64,27 @@ export class BgpSpeaker {
       asn: options.asn,
       routerId: parseIpv4(options.routerId),
       ...(options.nextHop === undefined ? {} : { nextHop: parseIpv4(options.nextHop) }),
+      ...(options.rib === undefined ? {} : { rib: options.rib }),
+      ...(options.install === undefined ? {} : { install: options.install }),
       peers,
       ...(options.decision === undefined ? {} : { decision: options.decision }),
       random: options.random ?? Math.random,
     });
+    // a change to the routing table may move best routes (next hops): the engine reacts inside the
+    // table's notification, and what it queued is carried out here
+    this.unsubscribeRib = options.rib?.subscribe(() => {
+      if (this.pumpQueued) return;
+      this.pumpQueued = true;
+      queueMicrotask(() => {
+        this.pumpQueued = false;
+        if (!this.stopped) this.pump();
+      });
+    });
   }
+
+  private readonly unsubscribeRib: (() => void) | undefined;
+  /** One pump per burst of routing-table changes (a full table installs a million routes). */
+  private pumpQueued = false;
 
   /** Starts listening (when configured) and starts every peer. */
   async start(): Promise<void> {
@@ -87,6 +109,7 @@ export class BgpSpeaker {
     this.engine.stop(Date.now(), communication);
     this.pump();
     this.stopped = true;
+    this.unsubscribeRib?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const closing = [...this.sockets.values()].map(
