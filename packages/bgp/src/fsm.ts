@@ -230,6 +230,16 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
     communication !== undefined && (subcode === CeaseSubcode.ADMINISTRATIVE_SHUTDOWN || subcode === CeaseSubcode.ADMINISTRATIVE_RESET)
       ? ceaseNotification(subcode, communication)
       : ceaseNotification(subcode);
+  /** ManualStop / AutomaticStop once an OPEN has gone out: a Cease first, then Idle (§8.2.2). */
+  const stopWithCease = (event: Extract<FsmEvent, { type: 'ManualStop' | 'AutomaticStop' }>): void => {
+    if (event.type === 'ManualStop') {
+      send(cease(event.subcode ?? CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, event.communication));
+      toIdle({ counter: 'reset', damp: false, disconnect: true });
+    } else {
+      send({ type: 'notification', code: ErrorCode.CEASE, subcode: event.subcode ?? 0, data: event.data ?? new Uint8Array(0) });
+      toIdle({ counter: 'increment', damp: true, disconnect: true });
+    }
+  };
   const fsmError = (): void => failure({ code: ErrorCode.FSM, subcode: FSM_SUBCODE[s.state] ?? 0, data: new Uint8Array(0) });
 
   const start = (passive: boolean): void => {
@@ -330,12 +340,8 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
         case 'Tcp_CR_Invalid':
           break; // a second connection is the collision logic's (§6.8), outside this connection's FSM
         case 'ManualStop':
-          send(cease(event.subcode ?? CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, event.communication));
-          toIdle({ counter: 'reset', damp: false, disconnect: true });
-          break;
         case 'AutomaticStop':
-          send({ type: 'notification', code: ErrorCode.CEASE, subcode: event.subcode ?? 0, data: event.data ?? new Uint8Array(0) });
-          toIdle({ counter: 'increment', damp: true, disconnect: true });
+          stopWithCease(event);
           break;
         case 'HoldTimer_Expires':
           failure({ code: ErrorCode.HOLD_TIMER_EXPIRED, subcode: 0, data: new Uint8Array(0) });
@@ -380,12 +386,8 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
         case 'Tcp_CR_Invalid':
           break;
         case 'ManualStop':
-          send(cease(event.subcode ?? CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, event.communication));
-          toIdle({ counter: 'reset', damp: false, disconnect: true });
-          break;
         case 'AutomaticStop':
-          send({ type: 'notification', code: ErrorCode.CEASE, subcode: event.subcode ?? 0, data: event.data ?? new Uint8Array(0) });
-          toIdle({ counter: 'increment', damp: true, disconnect: true });
+          stopWithCease(event);
           break;
         case 'HoldTimer_Expires':
           failure({ code: ErrorCode.HOLD_TIMER_EXPIRED, subcode: 0, data: new Uint8Array(0) });
