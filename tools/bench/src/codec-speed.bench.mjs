@@ -29,7 +29,6 @@
  *   node --expose-gc tools/bench/src/run.mjs codec-speed
  *   REPS=5 SECS=2 WARM=1 ...   (the Go harness's defaults; ours are 5, 1, 1)
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +41,7 @@ import { UdpView, encodeUdp } from '@wirestack/udp';
 import { VXLAN_PORT, VxlanView } from '@wirestack/vxlan';
 import { SHAPE_NAMES, makeCodecSpeedFrames, readPcapFrames } from './codec-speed-frames.mjs';
 import { consume } from './measure.mjs';
+import { REPS, SECS, WARM, cpuNs, hex, measureDecoder, median, runFor, runGopacket } from './per-packet.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The anchors sit next to the repository on a developer machine (../shared/anchors). */
@@ -49,9 +49,6 @@ const ANCHORS = resolve(process.env.WIRESTACK_ANCHORS ?? join(here, '..', '..', 
 const GOPACKET_SCRIPT = join(ANCHORS, 'run-gopacket.sh');
 
 // The same knobs, under the same names, as run-gopacket.sh, so both sides measure alike.
-const REPS = Number(process.env.REPS ?? 5);
-const SECS = Number(process.env.SECS ?? 1);
-const WARM = Number(process.env.WARM ?? 1);
 
 const ETHERTYPE_IPV4 = EtherType.IPv4;
 const ETHERTYPE_ARP = EtherType.ARP;
@@ -300,62 +297,6 @@ const plainDecoder = {
 // ---------------------------------------------------------------------------
 // Measuring as the Go harness does
 
-function cpuNs() {
-  const { user, system } = process.cpuUsage();
-  return (user + system) * 1000;
-}
-
-function median(xs) {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-}
-
-/** Passes over `frames` for `seconds`; returns [packets, wall ns, cpu ns]. */
-function runFor(decoder, frames, seconds) {
-  const limit = seconds * 1e9;
-  let packets = 0;
-  let acc = 0;
-  const c0 = cpuNs();
-  const t0 = process.hrtime.bigint();
-  let wall = 0;
-  do {
-    acc = (acc + decoder.pass(frames)) | 0;
-    packets += frames.length;
-    wall = Number(process.hrtime.bigint() - t0);
-  } while (wall < limit);
-  const cpu = cpuNs() - c0;
-  consume(acc);
-  return [packets, wall, cpu];
-}
-
-/** Median CPU and wall ns per packet over REPS repetitions, after WARM seconds of warm-up. */
-function measureDecoder(decoder, frames) {
-  runFor(decoder, frames, WARM);
-  const cpu = [];
-  const wall = [];
-  for (let r = 0; r < REPS; r++) {
-    const [packets, w, c] = runFor(decoder, frames, SECS);
-    cpu.push(c / packets);
-    wall.push(w / packets);
-  }
-  return { cpuNs: median(cpu), wallNs: median(wall), checksum: decoder.pass(frames) };
-}
-
-/** gopacket's figures for one pcap of the anchors folder, or a reason it has none. */
-function runGopacket(pcap) {
-  const run = spawnSync('bash', [GOPACKET_SCRIPT, pcap], {
-    encoding: 'utf8',
-    env: { ...process.env, REPS: String(REPS), SECS: String(SECS), WARM: String(WARM) },
-    maxBuffer: 1 << 24,
-  });
-  const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('{'));
-  if (run.status !== 0 || line === undefined) {
-    return { error: `run-gopacket.sh failed (status ${run.status}): ${(run.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
-  }
-  const out = JSON.parse(line);
-  return { cpuNs: out.median_cpu_ns, wallNs: out.median_ns, checksum: parseInt(out.checksum, 16), errors: out.errors_per_pass };
-}
-
-const hex = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 const ns = (x) => `${x.toFixed(1).padStart(7)} ns`;
 const mpps = (x) => `${(1e3 / x).toFixed(2).padStart(6)} M/s`;
 
@@ -397,7 +338,7 @@ function decodeBenchmark() {
 
   const rows = [];
   for (const w of workloads) {
-    const go = withGopacket ? runGopacket(join(ANCHORS, w.pcap)) : undefined;
+    const go = withGopacket ? runGopacket(GOPACKET_SCRIPT, join(ANCHORS, w.pcap)) : undefined;
     const ours = measureDecoder(views, w.frames);
     const plain = measureDecoder(plainDecoder, w.frames);
     rows.push({ name: w.name, go, ours, plain });

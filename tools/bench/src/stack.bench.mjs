@@ -31,12 +31,10 @@ import { Parser } from 'binary-parser';
 import { StackParser, decodePacket, readCapture, readCaptureStream, writePcap, writePcapng } from '@wirestack/stack';
 import { makeCodecSpeedFrames, readPcapFrames } from './codec-speed-frames.mjs';
 import { consume } from './measure.mjs';
+import { REPS, SECS, hex, measureDecoder, runGopacket } from './per-packet.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ANCHORS = resolve(process.env.WIRESTACK_ANCHORS ?? join(here, '..', '..', '..', '..', 'shared', 'anchors'), 'codec-speed');
-const REPS = Number(process.env.REPS ?? 5);
-const SECS = Number(process.env.SECS ?? 1);
-const WARM = Number(process.env.WARM ?? 1);
 const CAPTURE_MB = Number(process.env.CAPTURE_MB ?? 256);
 const TWO_32 = 4294967296;
 const macSum = (mac) => Math.floor(mac / TWO_32) + (mac >>> 0);
@@ -181,60 +179,15 @@ class DecodePacketDecoder {
   }
 }
 
-const cpuNs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) * 1000;
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function runFor(decoder, frames, seconds) {
-  const limit = seconds * 1e9;
-  let packets = 0;
-  let acc = 0;
-  const c0 = cpuNs();
-  const t0 = process.hrtime.bigint();
-  let wall = 0;
-  do {
-    acc = (acc + decoder.pass(frames)) | 0;
-    packets += frames.length;
-    wall = Number(process.hrtime.bigint() - t0);
-  } while (wall < limit);
-  consume(acc);
-  return [packets, wall, cpuNs() - c0];
-}
-
-function measure(decoder, frames) {
-  runFor(decoder, frames, WARM);
-  const cpu = [];
-  const wall = [];
-  for (let r = 0; r < REPS; r++) {
-    const [packets, w, c] = runFor(decoder, frames, SECS);
-    cpu.push(c / packets);
-    wall.push(w / packets);
-  }
-  return { cpuNs: median(cpu), wallNs: median(wall), checksum: decoder.pass(frames) >>> 0 };
-}
-
-function gopacket(pcap) {
-  const script = join(ANCHORS, 'run-gopacket.sh');
-  if (!existsSync(script)) return { error: 'no anchors folder (../shared/anchors): gopacket not run' };
-  const run = spawnSync('bash', [script, pcap], { encoding: 'utf8', env: { ...process.env, REPS: String(REPS), SECS: String(SECS), WARM: String(WARM) }, maxBuffer: 1 << 24 });
-  const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('{'));
-  if (run.status !== 0 || line === undefined) return { error: `run-gopacket.sh failed (status ${run.status})` };
-  const out = JSON.parse(line);
-  return { cpuNs: out.median_cpu_ns, wallNs: out.median_ns, checksum: parseInt(out.checksum, 16) >>> 0 };
-}
-
-const hex = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 const row = (name, r, extra = '') =>
   console.log(`  ${name.padEnd(40)} ${r.cpuNs.toFixed(1).padStart(8)} cpu ns/pkt ${(1e3 / r.wallNs).toFixed(2).padStart(7)} M/s  checksum ${hex(r.checksum)}${extra}`);
 
 function decodeFigures(frames) {
   console.log(`\n## stack: StackParser, every field read (${frames.length} mixed frames; CPU ns per packet, medians of ${REPS} x ${SECS} s)`);
-  const go = existsSync(join(ANCHORS, 'frames.pcap')) ? gopacket(join(ANCHORS, 'frames.pcap')) : { error: 'no anchors frames.pcap' };
-  const ours = measure(new StackDecoder(), frames);
-  const base = measure(new BinaryParserDecoder(), frames);
-  const objects = measure(new DecodePacketDecoder(), frames);
+  const go = existsSync(join(ANCHORS, 'frames.pcap')) ? runGopacket(join(ANCHORS, 'run-gopacket.sh'), join(ANCHORS, 'frames.pcap')) : { error: 'no anchors frames.pcap' };
+  const ours = measureDecoder(new StackDecoder(), frames);
+  const base = measureDecoder(new BinaryParserDecoder(), frames);
+  const objects = measureDecoder(new DecodePacketDecoder(), frames);
   if (go.error === undefined) row('gopacket DecodingLayerParser (Go)', go);
   else console.log(`  gopacket: ${go.error}`);
   row('binary-parser dispatcher (baseline)', base);
@@ -243,7 +196,7 @@ function decodeFigures(frames) {
   row('decodePacket (objects, for reference)', objects);
   if (base.checksum !== ours.checksum) console.log(`  note: binary-parser checksum ${hex(base.checksum)} differs from StackParser's ${hex(ours.checksum)}`);
 
-  const parseOnly = measure(new ParseOnly(), frames);
+  const parseOnly = measureDecoder(new ParseOnly(), frames);
   console.log('\n## stack: parse only (layers, lengths, IPv4 header checksum)');
   console.log(`  ${'StackParser.parse'.padEnd(40)} ${(1e3 / parseOnly.wallNs).toFixed(2).padStart(7)} M packets/s  [${1e3 / parseOnly.wallNs >= 14.88 ? 'ok' : 'MISS'}: 14.88 M/s per core]`);
 }
