@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
-import { isDecodeError } from '@wirestack/core';
+import { decodeErrorOf } from '@wirestack-tools/testkit';
 import { IcmpView, decodeIcmp, encodeIcmp, formatIcmp } from '../src/index.js';
 import { icmpBytes, malformedIcmp } from '../src/arbitraries.js';
-
-/** Runs `fn`; returns the DecodeError it threw, or undefined. Any other exception fails the test. */
-function decodeErrorOf(fn: () => unknown): unknown {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    if (!isDecodeError(error)) throw error;
-    return error;
-  }
-}
 
 describe('fuzz', () => {
   it('random bytes at random offsets give a value or a DecodeError, in every mode and through the view', () => {
