@@ -19,78 +19,112 @@ export function prefixOfKey(key: number): { address: Ipv4Address; length: number
   return { address: Math.floor(key / 64) as Ipv4Address, length: key % 64 };
 }
 
-interface Entry {
-  readonly id: number;
-  readonly hash: number;
-  readonly attributes: PathAttributes;
-  refs: number;
-}
-
 /**
  * Interned attribute sets, found by a structural hash (`hashAttributes`)
  * and compared with `attributesEqual`: no encoding and no key string per
- * set.
+ * set. The bookkeeping is in typed arrays indexed by set id (hash,
+ * reference count) plus an open-addressing index from hash to id, so a
+ * set costs its attribute object and about 20 octets, where an entry
+ * object in a Map cost about 90 (a full table holds some 300,000 sets).
  */
 export class AttributeStore {
-  private readonly byHash = new Map<number, Entry | Entry[]>();
-  /** Entries by id; ids of forgotten sets are reused (`free`), so the array stays dense. */
-  private readonly byId: (Entry | undefined)[] = [undefined];
+  /** The sets by id; ids of forgotten sets are reused (`free`), so the arrays stay dense. Id 0 is never used. */
+  private readonly sets: (PathAttributes | undefined)[] = [undefined];
+  private hashes: Int32Array = new Int32Array(64);
+  private refs: Int32Array = new Int32Array(64);
+  /** Open addressing, linear probing: id + 1 per slot, 0 for an empty slot; at most half full. */
+  private index: Int32Array = new Int32Array(128);
   private readonly free: number[] = [];
   private count = 0;
 
   /** The id of `attributes`' set (existing or new), with one more reference. */
   intern(attributes: PathAttributes): number {
     const hash = hashAttributes(attributes);
-    const found = this.byHash.get(hash);
-    let entry: Entry | undefined;
-    if (found !== undefined) {
-      if (Array.isArray(found)) entry = found.find((e) => attributesEqual(e.attributes, attributes));
-      else if (attributesEqual(found.attributes, attributes)) entry = found;
+    const mask = this.index.length - 1;
+    let i = hash & mask;
+    for (let slot = this.index[i]!; slot !== 0; slot = this.index[i]!) {
+      const id = slot - 1;
+      if (this.hashes[id] === hash && attributesEqual(this.sets[id]!, attributes)) {
+        this.refs[id]!++;
+        return id;
+      }
+      i = (i + 1) & mask;
     }
-    if (!entry) {
-      entry = { id: this.free.pop() ?? this.byId.length, hash, attributes, refs: 0 };
-      if (found === undefined) this.byHash.set(hash, entry);
-      else if (Array.isArray(found)) found.push(entry);
-      else this.byHash.set(hash, [found, entry]);
-      this.byId[entry.id] = entry;
-      this.count++;
-    }
-    entry.refs++;
-    return entry.id;
+    const id = this.free.pop() ?? this.sets.length;
+    if (id === this.sets.length) {
+      this.sets.push(attributes);
+      if (id === this.hashes.length) {
+        this.hashes = grown(this.hashes);
+        this.refs = grown(this.refs);
+      }
+    } else this.sets[id] = attributes;
+    this.hashes[id] = hash;
+    this.refs[id] = 1;
+    this.count++;
+    if (this.count * 2 > this.index.length) this.rebuildIndex(this.index.length * 2);
+    else this.index[i] = id + 1;
+    return id;
   }
 
   /** One more reference to an interned set. */
   retain(id: number): void {
-    const entry = this.byId[id];
-    if (!entry) throw new Error(`attribute set ${id} is not interned`);
-    entry.refs++;
+    if (this.sets[id] === undefined) throw new Error(`attribute set ${id} is not interned`);
+    this.refs[id]!++;
   }
 
   /** Drops one reference; the set is forgotten with its last one. */
   release(id: number): void {
-    const entry = this.byId[id];
-    if (!entry) return;
-    if (--entry.refs > 0) return;
-    this.byId[id] = undefined;
+    if (this.sets[id] === undefined || --this.refs[id]! > 0) return;
+    this.sets[id] = undefined;
     this.free.push(id);
     this.count--;
-    const found = this.byHash.get(entry.hash);
-    if (Array.isArray(found)) {
-      const rest = found.filter((e) => e !== entry);
-      this.byHash.set(entry.hash, rest.length === 1 ? rest[0]! : rest);
-    } else this.byHash.delete(entry.hash);
+    this.unindex(id);
   }
 
   get(id: number): PathAttributes {
-    const entry = this.byId[id];
-    if (!entry) throw new Error(`attribute set ${id} is not interned`);
-    return entry.attributes;
+    const set = this.sets[id];
+    if (set === undefined) throw new Error(`attribute set ${id} is not interned`);
+    return set;
   }
 
   /** Distinct attribute sets held. */
   get size(): number {
     return this.count;
   }
+
+  /** Removes `id` from the index, shifting later members of its probe run back (no tombstones). */
+  private unindex(id: number): void {
+    const index = this.index;
+    const mask = index.length - 1;
+    let i = this.hashes[id]! & mask;
+    while (index[i] !== id + 1) i = (i + 1) & mask;
+    for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
+      const home = this.hashes[index[j]! - 1]! & mask;
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        index[i] = index[j]!;
+        i = j;
+      }
+    }
+    index[i] = 0;
+  }
+
+  private rebuildIndex(capacity: number): void {
+    const index = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let id = 1; id < this.sets.length; id++) {
+      if (this.sets[id] === undefined) continue;
+      let i = this.hashes[id]! & mask;
+      while (index[i] !== 0) i = (i + 1) & mask;
+      index[i] = id + 1;
+    }
+    this.index = index;
+  }
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** prefix key -> attribute set id, releasing replaced and removed sets in `store`. */

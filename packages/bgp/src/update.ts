@@ -15,6 +15,50 @@ function sessionReset(code: string, offset: number, subcode: number, data?: Uint
   return new BgpError({ code, offset, handling: 'session-reset', notification: notification(ErrorCode.UPDATE_MESSAGE, subcode, data) });
 }
 
+/** Where the fields of an UPDATE lie in its buffer (offsets into it). */
+export interface UpdateSections {
+  readonly withdrawnStart: number;
+  /** Offset of Total Path Attribute Length; the withdrawn routes end here. */
+  readonly attributesLengthAt: number;
+  readonly attributesStart: number;
+  /** The path attributes end and the NLRI start here. */
+  readonly nlriStart: number;
+  readonly end: number;
+}
+
+/** The sections of the UPDATE at `offset` whose header said `length`; 3/1 when their lengths do not add up. */
+export function updateSections(bytes: Uint8Array, offset: number, length: number): UpdateSections {
+  const end = offset + length;
+  const wlenAt = offset + HEADER_LENGTH;
+  const withdrawnStart = wlenAt + 2;
+  const attributesLengthAt = withdrawnStart + readU16(bytes, wlenAt);
+  if (attributesLengthAt + 2 > end) throw sessionReset('bad-withdrawn-length', wlenAt, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST);
+  const attributesStart = attributesLengthAt + 2;
+  const nlriStart = attributesStart + readU16(bytes, attributesLengthAt);
+  if (nlriStart > end) throw sessionReset('bad-attributes-length', attributesLengthAt, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST);
+  return { withdrawnStart, attributesLengthAt, attributesStart, nlriStart, end };
+}
+
+/** A syntax error in the withdrawn routes or NLRI field: 3/10, session reset (RFC 7606 §5.3). */
+function invalidNetwork(at: number, detail: string): BgpError {
+  return new BgpError({
+    code: 'invalid-network-field',
+    offset: at,
+    handling: 'session-reset',
+    message: `bgp at offset ${at}: invalid-network-field: ${detail} (session-reset)`,
+    notification: notification(ErrorCode.UPDATE_MESSAGE, UpdateSubcode.INVALID_NETWORK_FIELD),
+  });
+}
+
+/** The withdrawn routes and the NLRI of an UPDATE, checked as `decodeUpdateBody` checks them; its attributes left undecoded. */
+export function decodeUpdatePrefixes(bytes: Uint8Array, s: UpdateSections, options: BgpCodecOptions): { withdrawn: BgpPrefix[]; nlri: BgpPrefix[] } {
+  const addPath = options.addPath === true;
+  return {
+    withdrawn: decodePrefixes(bytes, s.withdrawnStart, s.attributesLengthAt, addPath, invalidNetwork),
+    nlri: decodePrefixes(bytes, s.nlriStart, s.end, addPath, invalidNetwork),
+  };
+}
+
 /**
  * Decodes the UPDATE at `offset` whose header said `length`. Throws BgpError
  * for what resets the session (field lengths that do not add up: 3/1;
@@ -23,29 +67,11 @@ function sessionReset(code: string, offset: number, subcode: number, data?: Uint
  * well-known attributes: 3/3 treat-as-withdraw) to `errors`.
  */
 export function decodeUpdateBody(bytes: Uint8Array, offset: number, length: number, options: BgpCodecOptions, errors: BgpError[]): UpdateMessage {
-  const end = offset + length;
+  const s = updateSections(bytes, offset, length);
   const addPath = options.addPath === true;
-  const wlenAt = offset + HEADER_LENGTH;
-  const withdrawnLength = readU16(bytes, wlenAt);
-  const withdrawnStart = wlenAt + 2;
-  const alenAt = withdrawnStart + withdrawnLength;
-  if (alenAt + 2 > end) throw sessionReset('bad-withdrawn-length', wlenAt, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST);
-  const attributesLength = readU16(bytes, alenAt);
-  const attributesStart = alenAt + 2;
-  const nlriStart = attributesStart + attributesLength;
-  if (nlriStart > end) throw sessionReset('bad-attributes-length', alenAt, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST);
-
-  const invalidNetwork = (at: number, detail: string): BgpError =>
-    new BgpError({
-      code: 'invalid-network-field',
-      offset: at,
-      handling: 'session-reset',
-      message: `bgp at offset ${at}: invalid-network-field: ${detail} (session-reset)`,
-      notification: notification(ErrorCode.UPDATE_MESSAGE, UpdateSubcode.INVALID_NETWORK_FIELD),
-    });
-  const withdrawn = decodePrefixes(bytes, withdrawnStart, alenAt, addPath, invalidNetwork);
-  const { attributes, seen } = decodeAttributes(bytes, attributesStart, nlriStart, options, errors);
-  const nlri = decodePrefixes(bytes, nlriStart, end, addPath, invalidNetwork);
+  const withdrawn = decodePrefixes(bytes, s.withdrawnStart, s.attributesLengthAt, addPath, invalidNetwork);
+  const { attributes, seen } = decodeAttributes(bytes, s.attributesStart, s.nlriStart, options, errors);
+  const nlri = decodePrefixes(bytes, s.nlriStart, s.end, addPath, invalidNetwork);
 
   // RFC 4271 §5 / RFC 4760 §3: what must accompany reachability; RFC 7606 §3 d: treat-as-withdraw.
   if (nlri.length > 0 || seen[AttributeType.MP_REACH_NLRI]) {
@@ -56,7 +82,7 @@ export function decodeUpdateBody(bytes: Uint8Array, offset: number, length: numb
         errors.push(
           new BgpError({
             code: 'missing-well-known-attribute',
-            offset: alenAt,
+            offset: s.attributesLengthAt,
             handling: 'treat-as-withdraw',
             attributeType: type,
             notification: notification(ErrorCode.UPDATE_MESSAGE, UpdateSubcode.MISSING_WELL_KNOWN_ATTRIBUTE, Uint8Array.of(type)),
