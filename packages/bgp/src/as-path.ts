@@ -41,7 +41,8 @@ export function decodeAsPath(bytes: Uint8Array, start: number, end: number, asnS
     segments.push({ type, asns });
     o += 2 + count * asnSize;
   }
-  return segments;
+  // an array grown by push keeps room for 16 more: a full table keeps a path per attribute set, so trim it
+  return segments.slice();
 }
 
 export function asPathWireLength(segments: readonly AsPathSegment[], asnSize: 2 | 4): number {

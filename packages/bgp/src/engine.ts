@@ -1,4 +1,4 @@
-import type { Ipv4Address } from '@wirestack/core';
+import { formatIpv4, type Ipv4Address } from '@wirestack/core';
 import type { Rib } from '@wirestack/routing';
 import { firstAs, mergeAs4, splitAs4 } from './as-path.js';
 import { attributesForPropagation, encodeAttributes } from './attributes.js';
@@ -20,12 +20,18 @@ import {
   type FsmState,
 } from './fsm.js';
 import type { AsPathSegment, BgpCodecOptions, BgpMessage, BgpPrefix, Capability, PathAttributes, UpdateMessage } from './messages.js';
-import { packAnnouncements, packWithdrawals, type AnnouncementGroup } from './packer.js';
+import { AdjRibOut } from './adj-rib-out.js';
+import { UpdateSlice } from './packer.js';
+import { OUTPUT_SLICE, PeerOutput, keysBySet } from './peer-output.js';
 import { applyPolicy, effectivePolicy, type Policy } from './policy.js';
 import { NextHopResolver, type RibInstallOptions } from './install.js';
 import { PrefixTable } from './prefix-table.js';
 import { AttributeStore, RouteTable, prefixKey, prefixOfKey } from './rib.js';
-import { announcedPrefixes, withdrawnPrefixes } from './update.js';
+import { reflectedAttributes, reflectionLoop, reflects } from './route-reflection.js';
+import { listedKeys, withinPrefix, type RouteQuery } from './route-query.js';
+import { RawAttributeIndex } from './raw-attribute-index.js';
+import { announcedPrefixes, decodeUpdatePrefixes, updateSections, withdrawnPrefixes } from './update.js';
+import { MessageType, TYPE_OFFSET } from './layout.js';
 
 /**
  * The sans-I/O BGP speaker: peers with their FSMs and connections, the
@@ -33,6 +39,25 @@ import { announcedPrefixes, withdrawnPrefixes } from './update.js';
  * and UPDATE packing. It reads no clock and opens no socket: the driver
  * (src/transport) feeds it connection events, bytes and the time, and
  * carries out the actions it queues (connect, write, close).
+ *
+ * Sending is paced by the driver, so a full table goes out at the speed
+ * the peer reads it, in bounded memory. What a peer is still to be sent
+ * is kept as prefix keys, not messages (peer-output.ts): the initial
+ * table as a cursor over the Loc-RIB (End-of-RIB after its last UPDATE),
+ * later changes in a queue where a prefix is at most once, so a prefix
+ * that changes while the peer is slow goes out once, as it then is.
+ * UPDATEs are packed from these in slices of about OUTPUT_SLICE octets
+ * (one write action each): one per peer at the end of every input (data,
+ * tick, announce, ...), and one per `output(now)` while `outputPending`
+ * says more is waiting. When a connection's socket buffer is full the
+ * driver calls `writable(connection, false, now)`, and nothing more is
+ * packed for it until `writable(connection, true, now)`; changes keep
+ * coalescing meanwhile. KEEPALIVEs and NOTIFICATIONs never wait: they are
+ * queued when due, paused or not (behind what was already written). The
+ * node driver (transport/speaker.ts) reports socket.write's return value
+ * and 'drain', and calls `output` from setImmediate, so timers and other
+ * peers are served between slices. MRAI (`minRouteAdvertisementInterval`)
+ * holds advertisements, not withdrawals, and shows in `nextDeadline`.
  */
 
 export interface PeerConfig {
@@ -49,12 +74,44 @@ export interface PeerConfig {
   readonly nextHopSelf?: boolean;
   readonly import?: Policy;
   readonly export?: Policy;
+  /**
+   * MinRouteAdvertisementInterval (RFC 4271 §9.2.1.1), seconds: after
+   * advertising routes to this peer, wait this long (times a jitter of
+   * 0.75..1, §10) before advertising again; changes meanwhile are
+   * coalesced and go out together. Withdrawals are never delayed. Default
+   * 0 (send at once): BIRD and GoBGP have no MRAI and FRR's data-centre
+   * profile sets 0; the RFC's suggested 30 s for eBGP and 5 s for iBGP
+   * slow convergence more than they save on today's links and CPUs.
+   */
+  readonly minRouteAdvertisementInterval?: number;
   /** Cease / Maximum Number of Prefixes Reached (6/1, RFC 4486) when the Adj-RIB-In would exceed this. */
   readonly maxPrefixes?: number;
   /** Log a warning once when the Adj-RIB-In reaches this many routes (default: 90% of maxPrefixes). */
   readonly maxPrefixesWarning?: number;
-  /** Seconds before the first automatic restart after a failure, max-prefix included (default 5, doubling per flap). */
+  /**
+   * Seconds (1..65535) the session stays down after the max-prefix Cease
+   * before it restarts by itself (FRR's `maximum-prefix N restart M`).
+   * Without it, the session stays down until `resetPeer` (or a restart
+   * of the speaker), as FRR's default and BIRD's `receive limit` do: a peer
+   * that sends too much would send it again.
+   */
+  readonly maxPrefixRestart?: number;
+  /** Seconds before the first automatic restart after a failure (default 5, doubling per flap). */
   readonly idleHoldTime?: number;
+  /**
+   * A route reflector client (RFC 4456; iBGP peers only): routes from
+   * non-client iBGP peers are reflected to it, and its routes to every
+   * iBGP peer.
+   */
+  readonly routeReflectorClient?: boolean;
+  /**
+   * Keep the peer's routes as received, before import policy (soft
+   * reconfiguration inbound, BIRD's `import table`), so a changed import
+   * policy (`setPolicy`) is applied without asking the peer, and
+   * `routes({ peer, prePolicy: true })` shows them. Off by default: it
+   * holds a second table of the peer's routes.
+   */
+  readonly keepPrePolicy?: boolean;
 }
 
 export interface EngineConfig {
@@ -62,6 +119,8 @@ export interface EngineConfig {
   readonly routerId: Ipv4Address;
   /** The address this speaker puts in NEXT_HOP when it is the next hop (default: routerId). */
   readonly nextHop?: Ipv4Address;
+  /** The CLUSTER_ID of RFC 4456 a route reflector puts in CLUSTER_LIST (default: routerId). */
+  readonly clusterId?: Ipv4Address;
   readonly peers: readonly PeerConfig[];
   readonly decision?: DecisionOptions;
   /** Uniform random numbers in [0, 1) for timer jitter. */
@@ -75,6 +134,12 @@ export interface EngineConfig {
   readonly rib?: Rib;
   /** Where and how routes are installed into `rib` (default: table main, metric 20). */
   readonly install?: RibInstallOptions;
+  /**
+   * Emit a 'route' event per change of best route (default true). A full
+   * table is a million of them: a driver that only needs counts (the CLI,
+   * a route server) turns them off and saves their allocation.
+   */
+  readonly routeEvents?: boolean;
 }
 
 export type EngineAction =
@@ -82,11 +147,22 @@ export type EngineAction =
   | { readonly type: 'write'; readonly connection: number; readonly bytes: Uint8Array }
   | { readonly type: 'close'; readonly connection: number };
 
-export interface BestRoute {
+/** A route of a RIB: its prefix, attributes and where it came from. */
+export interface Route {
   readonly prefix: BgpPrefix;
   readonly attributes: PathAttributes;
   readonly source: RouteSource;
+}
+
+/** A Loc-RIB route, with the decision step that made it the best one. */
+export interface BestRoute extends Route {
   readonly decidedBy: DecisionStepName | 'only-route';
+}
+
+/** What `setPolicy` changes: a key given replaces that policy (undefined: back to the default, RFC 8212's deny on eBGP); an absent key leaves it. */
+export interface PolicyChange {
+  readonly import?: Policy | undefined;
+  readonly export?: Policy | undefined;
 }
 
 export type EngineEvent =
@@ -102,6 +178,8 @@ export interface PeerCounters {
   readonly accepted: number;
   /** Routes in the Adj-RIB-Out. */
   readonly advertised: number;
+  /** Routes in the Adj-RIB-In before import policy (only with `keepPrePolicy`). */
+  readonly prePolicy?: number;
 }
 
 interface Connection {
@@ -115,7 +193,8 @@ interface Connection {
 interface Peer {
   /** 1.. in configuration order; 0 is our own routes (the Loc-RIB stores this, not the source object). */
   readonly index: number;
-  readonly config: PeerConfig;
+  /** Replaced (not changed) by `setPolicy`. */
+  config: PeerConfig;
   readonly external: boolean;
   readonly fsmConfig: FsmConfig;
   fsm: FsmState;
@@ -124,7 +203,12 @@ interface Peer {
   /** A second connection during collision detection (RFC 4271 §6.8), with its own FSM. */
   rival: { connection: Connection; fsm: FsmState } | undefined;
   readonly adjIn: RouteTable;
-  readonly adjOut: RouteTable;
+  /** The routes as received, before import policy (`keepPrePolicy`). */
+  readonly adjInPre: RouteTable | undefined;
+  /** This session's path-attribute octets -> the set they imported as (see RawAttributeIndex). */
+  readonly rawAttributes: RawAttributeIndex;
+  /** Which route went to the peer for each prefix (adj-rib-out.ts). */
+  readonly adjOut: AdjRibOut;
   received: number;
   /** The FSM state right after an UPDATE restarted the hold timer, and when (see `message`). */
   holdRestartFsm: FsmState | undefined;
@@ -158,6 +242,12 @@ export class BgpEngine {
    * 2^31 allocates one number per route.
    */
   private dirty: number[] = [];
+  /** Per peer index: what is still to be sent to the peer (see peer-output.ts). */
+  private readonly outputs: PeerOutput[] = [];
+  /** Connections whose driver reported a full socket buffer (`writable`). */
+  private readonly paused = new Set<number>();
+  /** The latest time an input carried, for work that comes without one (announce, withdraw, routing-table changes). */
+  private clock = 0;
   private nextConnection = 1;
 
   constructor(private readonly config: EngineConfig) {
@@ -174,6 +264,7 @@ export class BgpEngine {
     for (const p of config.peers) {
       const index = this.peers.size + 1;
       const external = p.asn !== config.asn;
+      checkPeerConfig(p, external, config.asn);
       const fsmConfig: FsmConfig = {
         localAs: config.asn,
         bgpId: config.routerId,
@@ -194,7 +285,9 @@ export class BgpEngine {
         connection: undefined,
         rival: undefined,
         adjIn: new RouteTable(this.store),
-        adjOut: new RouteTable(this.store),
+        adjInPre: p.keepPrePolicy ? new RouteTable(this.store) : undefined,
+        rawAttributes: new RawAttributeIndex(this.store),
+        adjOut: new AdjRibOut(this.store),
         received: 0,
         holdRestartFsm: undefined,
         holdRestartAt: 0,
@@ -209,6 +302,10 @@ export class BgpEngine {
   }
 
   private readonly decisionOptions: DecisionOptions;
+  /** RFC 4456 CLUSTER_ID. */
+  private get clusterId(): Ipv4Address {
+    return this.config.clusterId ?? this.config.routerId;
+  }
 
   /**
    * The routing table changed in a way that changes a next hop's
@@ -257,7 +354,7 @@ export class BgpEngine {
   nextDeadline(): number | undefined {
     let next: number | undefined;
     for (const peer of this.peers.values()) {
-      for (const d of [nextFsmDeadline(peer.fsm), peer.rival ? nextFsmDeadline(peer.rival.fsm) : undefined]) {
+      for (const d of [nextFsmDeadline(peer.fsm), peer.rival ? nextFsmDeadline(peer.rival.fsm) : undefined, this.advertiseDeadline(peer)]) {
         if (d !== undefined && (next === undefined || d < next)) next = d;
       }
     }
@@ -270,6 +367,41 @@ export class BgpEngine {
       for (let e = expiredFsmTimer(peer.fsm, now); e; e = expiredFsmTimer(peer.fsm, now)) this.fsmEvent(peer, e, now);
       if (peer.rival) for (let e = expiredFsmTimer(peer.rival.fsm, now); e && peer.rival; e = expiredFsmTimer(peer.rival.fsm, now)) this.rivalEvent(peer, e, now);
     }
+    // MRAI rounds that are due, and whatever the timers changed
+    this.flush(now);
+  }
+
+  /**
+   * The driver's socket for `connection` cannot take more for now (false:
+   * socket.write returned false) or has drained (true). No UPDATEs are
+   * packed for a connection that cannot take them; drained, it gets the
+   * next slice at once.
+   */
+  writable(connection: number, writable: boolean, now: number): void {
+    this.clock = now;
+    if (!writable) {
+      if (this.byConnection.has(connection)) this.paused.add(connection);
+      return;
+    }
+    if (this.paused.delete(connection)) this.flush(now);
+  }
+
+  /**
+   * True when a connection that takes data has UPDATEs waiting beyond the
+   * slices packed so far (MRAI-held ones do not count: `nextDeadline` has
+   * them). The driver then calls `output` once it has served its other
+   * work.
+   */
+  get outputPending(): boolean {
+    for (const peer of this.peerList) {
+      if (peer !== undefined && this.canSend(peer) && this.outputs[peer.index]?.ready(this.clock)) return true;
+    }
+    return false;
+  }
+
+  /** Packs the next slice of UPDATEs for every connection that takes data and has routes waiting. */
+  output(now: number): void {
+    this.flush(now);
   }
 
   /** An outgoing connection the engine asked for is up. */
@@ -336,7 +468,7 @@ export class BgpEngine {
     } catch (error) {
       if (!isBgpError(error)) throw error;
       this.connectionEvent(peer, connection, eventForError(error.notification), now);
-      this.flush();
+      this.flush(now);
       return;
     }
     for (const frame of frames) {
@@ -344,7 +476,7 @@ export class BgpEngine {
       if (!this.connectionOf(peer, connection)) break;
       this.message(peer, connection, frame, now);
     }
-    this.flush();
+    this.flush(now);
   }
 
   private connectionOf(peer: Peer, id: number): Connection | undefined {
@@ -362,6 +494,7 @@ export class BgpEngine {
   private message(peer: Peer, id: number, frame: Uint8Array, now: number): void {
     const fsm = peer.rival?.connection.id === id ? peer.rival.fsm : peer.fsm;
     const options: BgpCodecOptions = fsm.session?.receive ?? {};
+    if (this.importKnownUpdate(peer, id, frame, options, now)) return;
     let decoded;
     try {
       decoded = decodeMessage(frame, 0, options);
@@ -381,6 +514,19 @@ export class BgpEngine {
       this.connectionEvent(peer, id, { type: 'UpdateMsgErr', notification: error.notification }, now);
       return;
     }
+    this.stepForMessage(peer, id, m, now);
+    if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return;
+    if (m.type === 'update') {
+      for (const e of decoded.errors) this.events.push({ type: 'log', peer: peer.config.address, message: e.message });
+      this.importUpdate(peer, m, decoded.handling === 'treat-as-withdraw', now, decoded.errors.length === 0 ? frame : undefined);
+    } else if (m.type === 'route-refresh' && m.afi === 1 && m.safi === 1 && m.subtype === 0) {
+      // every route again, even those the Adj-RIB-Out says the peer has; withdrawals still waiting stay queued
+      this.sendTable(peer, { endOfRib: true, resend: true });
+    }
+  }
+
+  /** The FSM event a message makes (KeepAliveMsg, UpdateMsg, ...). */
+  private stepForMessage(peer: Peer, id: number, m: BgpMessage, now: number): void {
     const event = eventForMessage(m);
     // In Established an UPDATE only restarts the hold timer, to the same deadline for every message of
     // one `data` call: step the FSM once per `now`. Its states are immutable, so the same state object
@@ -394,14 +540,37 @@ export class BgpEngine {
         peer.holdRestartAt = now;
       }
     }
-    if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return;
-    if (m.type === 'update') {
-      for (const e of decoded.errors) this.events.push({ type: 'log', peer: peer.config.address, message: e.message });
-      this.importUpdate(peer, m, decoded.handling === 'treat-as-withdraw', now);
-    } else if (m.type === 'route-refresh' && m.afi === 1 && m.safi === 1 && m.subtype === 0) {
-      peer.adjOut.clear();
-      this.sendTable(peer);
+  }
+
+  /**
+   * An UPDATE on the Established session whose path-attribute octets the
+   * session sent before with other prefixes: the same octets import as the
+   * same set, so only the prefixes are decoded and the set is taken from
+   * `rawAttributes`. Returns false for anything else (the full decode then
+   * deals with it, errors included).
+   */
+  private importKnownUpdate(peer: Peer, id: number, frame: Uint8Array, options: BgpCodecOptions, now: number): boolean {
+    if (frame[TYPE_OFFSET] !== MessageType.UPDATE || peer.rawAttributes.size === 0 || peer.connection?.id !== id || peer.fsm.state !== 'Established') return false;
+    let setId: number;
+    let prefixes: ReturnType<typeof decodeUpdatePrefixes>;
+    try {
+      const sections = updateSections(frame, 0, frame.length);
+      // only octets that came with NLRI were indexed: an UPDATE without NLRI is checked differently (RFC 4271 §5)
+      if (sections.nlriStart === sections.end) return false;
+      setId = peer.rawAttributes.find(frame, sections.attributesStart, sections.nlriStart);
+      if (setId < 0) return false;
+      prefixes = decodeUpdatePrefixes(frame, sections, options);
+    } catch (error) {
+      if (isBgpError(error)) return false;
+      throw error;
     }
+    this.stepForMessage(peer, id, { type: 'update', withdrawn: prefixes.withdrawn, attributes: {}, nlri: prefixes.nlri }, now);
+    if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return true;
+    // our own reference while importing: the withdrawals may drop the set's last route
+    this.store.retain(setId);
+    this.importPrefixes(peer, prefixes.withdrawn, prefixes.nlri, setId, now);
+    this.store.release(setId);
+    return true;
   }
 
   /**
@@ -485,6 +654,7 @@ export class BgpEngine {
   }
 
   private fsmEvent(peer: Peer, event: FsmEvent, now: number): void {
+    this.clock = now;
     const step = stepFsm(peer.fsmConfig, peer.fsm, event, now);
     peer.fsm = step.state;
     for (const a of step.actions) {
@@ -519,37 +689,72 @@ export class BgpEngine {
     const receive = peer.fsm.session?.receive;
     if (peer.connection && receive?.extendedMessage) peer.connection.framer.extendedMessage = true;
     peer.received = 0;
-    this.sendTable(peer);
+    this.sendTable(peer, { endOfRib: true, resend: false });
   }
 
   private sessionDown(peer: Peer): void {
+    peer.adjInPre?.clear();
+    peer.rawAttributes.clear();
+    // the loop warnings are per session
+    peer.warned.delete('originator-id');
+    peer.warned.delete('cluster-list');
     const keys = peer.adjIn.clear();
     peer.adjOut.clear();
+    this.outputs[peer.index]?.clear();
+    if (peer.connection) this.paused.delete(peer.connection.id);
     for (const key of keys) this.decidePrefix(key);
     this.flush();
   }
 
   // ---- routes in -----------------------------------------------------------------
 
-  private importUpdate(peer: Peer, update: UpdateMessage, treatAsWithdraw: boolean, now: number): void {
-    const options = peer.fsm.session?.receive ?? {};
-    for (const p of withdrawnPrefixes(update, treatAsWithdraw)) {
+  /**
+   * A decoded UPDATE. `frame` is given when it decoded without error: its
+   * attribute octets are then indexed with the set they import as, so the
+   * next UPDATE carrying the same octets skips this (importKnownUpdate).
+   */
+  private importUpdate(peer: Peer, update: UpdateMessage, treatAsWithdraw: boolean, now: number, frame?: Uint8Array): void {
+    const withdrawn = withdrawnPrefixes(update, treatAsWithdraw);
+    const announced = treatAsWithdraw ? NO_PREFIXES : announcedPrefixes(update);
+    const attributes = announced.length === 0 ? undefined : this.importAttributes(peer, update, peer.fsm.session?.receive ?? {});
+    const setId = attributes === undefined ? undefined : this.store.intern(attributes);
+    const a = update.attributes;
+    if (setId !== undefined && frame !== undefined && update.nlri.length > 0 && a.mpReach === undefined && a.mpUnreach === undefined) {
+      // bounded: a peer that keeps sending new sets cannot make the index (and the sets it holds) grow without end
+      if (peer.rawAttributes.size >= 2 * peer.adjIn.size + 4096) peer.rawAttributes.clear();
+      const sections = updateSections(frame, 0, frame.length);
+      peer.rawAttributes.add(frame, sections.attributesStart, sections.nlriStart, setId);
+    }
+    this.importPrefixes(peer, withdrawn, announced, setId, now);
+    if (setId !== undefined) this.store.release(setId);
+  }
+
+  /**
+   * Withdraws `withdrawn` and stores `announced` with the interned set
+   * `setId` through the import policy (undefined: the announced routes are
+   * treated as withdrawn: AS loop, wrong first AS).
+   */
+  private importPrefixes(peer: Peer, withdrawn: readonly BgpPrefix[], announced: readonly BgpPrefix[], setId: number | undefined, now: number): void {
+    const pre = peer.adjInPre;
+    for (const p of withdrawn) {
       const key = prefixKey(p.address, p.length);
+      pre?.delete(key);
       if (peer.adjIn.delete(key)) this.decidePrefix(key);
     }
-    if (treatAsWithdraw) return;
-    const announced = announcedPrefixes(update);
     if (announced.length === 0) return;
     peer.received += announced.length;
-    const attributes = this.importAttributes(peer, update, options);
     const policy = effectivePolicy(peer.config.import, peer.external);
     if (peer.config.import === undefined && peer.external) this.warnOnce(peer, 'import');
-    // 'accept' and 'reject' give every prefix of the UPDATE the same result: intern the set once
-    const shared = attributes !== undefined && policy === 'accept' ? this.store.intern(attributes) : undefined;
+    const attributes = setId === undefined ? undefined : this.store.get(setId);
     for (const prefix of announced) {
       const key = prefixKey(prefix.address, prefix.length);
+      if (pre !== undefined) {
+        if (setId === undefined) pre.delete(key);
+        else pre.setId(key, setId);
+      }
       let changed: boolean;
-      if (shared !== undefined) changed = peer.adjIn.setId(key, shared);
+      // 'accept' stores the set as received for every prefix; a function may change it per prefix
+      if (setId !== undefined && policy === 'accept') changed = peer.adjIn.setId(key, setId);
       else {
         const accepted = attributes && applyPolicy(policy, { prefix, attributes, peer: peer.config.address });
         changed = accepted ? peer.adjIn.set(key, accepted) : peer.adjIn.delete(key);
@@ -557,14 +762,13 @@ export class BgpEngine {
       if (changed) this.decidePrefix(key);
       if (changed && this.overLimit(peer, now)) break;
     }
-    if (shared !== undefined) this.store.release(shared);
   }
 
   /**
    * Max-prefix: a warning once at the threshold, and at the limit Cease 6/1
    * with the data RFC 4486 §4 gives it (AFI, SAFI, the upper bound); the
-   * session restarts after the idle-hold time. Returns true when it stopped
-   * the session.
+   * session restarts after `maxPrefixRestart` seconds, or stays down until
+   * `resetPeer` without it. Returns true when it stopped the session.
    */
   private overLimit(peer: Peer, now: number): boolean {
     const max = peer.config.maxPrefixes;
@@ -583,13 +787,15 @@ export class BgpEngine {
     data[4] = max >>> 16;
     data[5] = max >>> 8;
     data[6] = max;
-    this.events.push({ type: 'log', peer: peer.config.address, message: `more than ${max} prefixes: Cease / Maximum Number of Prefixes Reached` });
+    const restart = peer.config.maxPrefixRestart;
+    const then = restart === undefined ? 'the session stays down until it is reset (resetPeer)' : `restarting in ${restart} s`;
+    this.events.push({ type: 'log', peer: peer.config.address, message: `more than ${max} prefixes: Cease / Maximum Number of Prefixes Reached; ${then}` });
     peer.warned.delete('max-prefix');
-    this.fsmEvent(peer, { type: 'AutomaticStop', subcode: 1, data }, now);
+    this.fsmEvent(peer, { type: 'AutomaticStop', subcode: 1, data, restartAfter: restart ?? 'never' }, now);
     return true;
   }
 
-  /** The attributes as stored, or undefined when the routes must be ignored (loop, wrong first AS). */
+  /** The attributes as stored, or undefined when the routes must be ignored (loop, wrong first AS, RFC 4456 loop). */
   private importAttributes(peer: Peer, update: UpdateMessage, options: BgpCodecOptions): PathAttributes | undefined {
     let a: PathAttributes = options.fourOctetAs ? update.attributes : mergeAs4(update.attributes);
     const { mpReach, mpUnreach: _u, ...rest } = a;
@@ -608,8 +814,26 @@ export class BgpEngine {
         const { localPref: _l, ...noPref } = a;
         a = noPref;
       }
+      // RFC 7606 §7.9, §7.10: so are ORIGINATOR_ID and CLUSTER_LIST (they mean something inside an AS only)
+      if (a.originatorId !== undefined || a.clusterList !== undefined) {
+        const { originatorId: _o, clusterList: _c, ...noReflection } = a;
+        a = noReflection;
+      }
+    } else {
+      const loop = reflectionLoop(a, this.config.routerId, this.clusterId);
+      if (loop !== undefined) {
+        this.logOnce(peer, loop, loop === 'originator-id' ? 'ORIGINATOR_ID is our router id' : `CLUSTER_LIST holds our cluster id ${formatIpv4(this.clusterId)}`);
+        return undefined;
+      }
     }
     return a;
+  }
+
+  /** RFC 4456 §8 loops: logged once per session, the routes treated as withdrawn. */
+  private logOnce(peer: Peer, what: string, why: string): void {
+    if (peer.warned.has(what)) return;
+    peer.warned.add(what);
+    this.events.push({ type: 'log', peer: peer.config.address, message: `${why}: routes treated as withdrawn (RFC 4456 §8; logged once per session)` });
   }
 
   private warnOnce(peer: Peer, direction: 'import' | 'export'): void {
@@ -677,9 +901,18 @@ export class BgpEngine {
       this.locRib.set(key, attrId, extra);
     }
     this.dirty.push(key);
+    this.bestChanges++;
+    if (this.resolver === undefined && this.config.routeEvents === false) return;
     const best = this.bestRouteByKey(key);
     this.resolver?.install(key, best?.source.kind === 'peer' ? best.attributes.nextHop : undefined);
-    this.events.push({ type: 'route', prefix: best?.prefix ?? prefixOfKey(key), best });
+    if (this.config.routeEvents !== false) this.events.push({ type: 'route', prefix: best?.prefix ?? prefixOfKey(key), best });
+  }
+
+  private bestChanges = 0;
+
+  /** Changes of best route so far (a counter that moves even when routeEvents is off). */
+  get locRibChanges(): number {
+    return this.bestChanges;
   }
 
   private readonly sources = new Map<Peer, RouteSource>();
@@ -705,97 +938,233 @@ export class BgpEngine {
   private exportAttributes(peer: Peer, key: number): PathAttributes | undefined {
     const attrId = this.locRib.get(key);
     if (attrId === undefined) return undefined;
-    const best = { source: this.sourceOfIndex(this.locRib.extra(key) >> 4) };
+    const sourceIndex = this.locRib.extra(key) >> 4;
+    const best = { source: this.sourceOfIndex(sourceIndex) };
     if (best.source.kind === 'peer' && best.source.address === peer.config.address) return undefined; // not back to its source
-    if (best.source.kind === 'peer' && !best.source.external && !peer.external) return undefined; // iBGP split horizon
+    // iBGP to iBGP: split horizon (RFC 4271 §9.2), unless route reflection allows it (RFC 4456 §6)
+    const reflected = best.source.kind === 'peer' && !best.source.external && !peer.external;
+    if (reflected && !reflects(this.peerList[sourceIndex]?.config.routeReflectorClient === true, peer.config.routeReflectorClient === true)) return undefined;
     let a = attributesForPropagation(this.store.get(attrId));
     const self = this.config.nextHop ?? this.config.routerId;
     if (peer.external) {
       const { localPref: _l, originatorId: _o, clusterList: _c, med, ...rest } = a;
       // RFC 4271 §5.1.4: a MED learnt from one AS is not passed to another
       a = best.source.kind === 'local' && med !== undefined ? { ...rest, med } : rest;
-      a = { ...a, asPath: prepend(a.asPath ?? [], this.config.asn), nextHop: self };
+      a = { ...a, nextHop: self };
     } else {
       a = { ...a, localPref: a.localPref ?? this.config.decision?.defaultLocalPref ?? 100 };
-      if (peer.config.nextHopSelf || a.nextHop === undefined) a = { ...a, nextHop: self };
+      // a reflected route keeps its NEXT_HOP (RFC 4456 §10): next-hop-self is for our own and eBGP routes (FRR without `force`)
+      if (reflected) a = reflectedAttributes(a, best.source.bgpId, this.clusterId);
+      else if (peer.config.nextHopSelf || a.nextHop === undefined) a = { ...a, nextHop: self };
     }
     if (a.origin === undefined) a = { ...a, origin: 'igp' };
     const policy = effectivePolicy(peer.config.export, peer.external);
     if (peer.config.export === undefined && peer.external) this.warnOnce(peer, 'export');
-    return applyPolicy(policy, { prefix: prefixOfKey(key), attributes: a, peer: peer.config.address });
+    const out = applyPolicy(policy, { prefix: prefixOfKey(key), attributes: a, peer: peer.config.address });
+    if (out === undefined || !peer.external) return out;
+    // Towards eBGP our AS goes in front after the policy (as FRR applies an outbound route-map before it),
+    // so a policy sees the path as we learnt it and its own prepends end up behind ours; and no LOCAL_PREF
+    // leaves the AS, whatever the policy set (RFC 4271 §5.1.5).
+    const { localPref: _l, ...sent } = out;
+    return { ...sent, asPath: prepend(sent.asPath ?? [], this.config.asn) };
   }
 
-  /** Sends the whole Loc-RIB to a peer whose session just came up, then End-of-RIB. */
-  private sendTable(peer: Peer): void {
-    this.sendChanges(peer, this.locRib.keyList());
-    this.write(peer.connection, END_OF_RIB, {}, peer);
+  /**
+   * Starts a pass over the whole Loc-RIB for `peer`: the initial table
+   * (End-of-RIB after it), or, with `resend` (also the routes the
+   * Adj-RIB-Out says the peer has), the table again for a ROUTE-REFRESH
+   * or a new export policy (the Adj-RIB-Out records which route went out,
+   * not the attributes it went out with). The slices go out from `flush`.
+   */
+  private sendTable(peer: Peer, pass: { readonly endOfRib: boolean; readonly resend: boolean }): void {
+    this.outputOf(peer).startTable(keysBySet(this.locRib), pass);
   }
 
-  /** Sends the changes for `keys` to every Established peer. */
-  private flush(): void {
-    if (this.dirty.length === 0) return;
+  private outputOf(peer: Peer): PeerOutput {
+    return (this.outputs[peer.index] ??= new PeerOutput((peer.config.minRouteAdvertisementInterval ?? 0) * 1000));
+  }
+
+  /** The peer's connection takes data: it is open and its driver has not said it is full. */
+  private canSend(peer: Peer): boolean {
+    const conn = peer.connection;
+    return conn !== undefined && conn.open && !this.paused.has(conn.id);
+  }
+
+  /** When MRAI lets the changes waiting for `peer` go, if any wait on a connection that takes data. */
+  private advertiseDeadline(peer: Peer): number | undefined {
+    const out = this.outputs[peer.index];
+    return out !== undefined && peer.fsm.state === 'Established' && this.canSend(peer) ? out.waitingUntil() : undefined;
+  }
+
+  /**
+   * Hands the prefixes whose best route changed to every Established peer,
+   * and packs a slice for each peer whose connection takes data and that
+   * has something to send.
+   */
+  private flush(now = this.clock): void {
+    this.clock = now;
     const keys = this.dirty;
-    this.dirty = [];
-    for (const peer of this.peers.values()) if (peer.fsm.state === 'Established') this.sendChanges(peer, keys);
+    if (keys.length > 0) this.dirty = [];
+    for (const peer of this.peerList) {
+      if (peer === undefined || peer.fsm.state !== 'Established') continue;
+      const out = this.outputOf(peer);
+      const writable = this.canSend(peer);
+      // the usual case, nothing waiting and no MRAI: the changes go straight into the slice, no queue
+      const direct = keys.length > 0 && writable && out.interval === 0 && out.changes.size === 0;
+      if (keys.length > 0 && !direct) this.enqueue(peer, out, keys);
+      if (direct || (writable && out.ready(now))) this.sendSlice(peer, out, now, direct ? keys : undefined);
+    }
   }
 
-  private sendChanges(peer: Peer, keys: Iterable<number>): void {
-    const options = peer.fsm.session?.send ?? {};
-    const groups = new Map<number, BgpPrefix[]>();
-    const withdrawals: BgpPrefix[] = [];
-    // Without a policy function the exported set depends only on the best route's set and source: intern it once.
-    const memo = typeof peer.config.export === 'function' ? undefined : new Map<number, number | undefined>();
-    for (const key of keys) {
-      let id: number | undefined;
-      const bestId = this.locRib.get(key);
-      const sourceIndex = this.locRib.extra(key) >> 4;
-      // nothing goes back to the peer a route came from, and nothing was sent for it before: skip the export work
-      if (bestId !== undefined && sourceIndex === peer.index && peer.adjOut.idOf(key) === undefined) continue;
-      const memoKey = memo && bestId !== undefined ? bestId * this.peerList.length + sourceIndex : undefined;
-      if (memo && memoKey !== undefined && memo.has(memoKey)) id = memo.get(memoKey);
-      else {
-        const attrs = this.exportAttributes(peer, key);
-        id = attrs === undefined ? undefined : this.store.intern(attrs);
-        if (memo && memoKey !== undefined) memo.set(memoKey, id);
-        else if (id !== undefined) this.pendingRelease.push(id);
-      }
-      if (id === undefined) {
-        if (peer.adjOut.delete(key)) withdrawals.push(prefixOfKey(key));
-        continue;
-      }
-      if (!peer.adjOut.setId(key, id)) continue;
-      let list = groups.get(id);
-      if (!list) groups.set(id, (list = []));
-      list.push(prefixOfKey(key));
+  /** Queues changed prefixes for `peer`; with MRAI, withdrawals apart, since they do not wait for it. */
+  private enqueue(peer: Peer, out: PeerOutput, keys: readonly number[]): void {
+    if (out.interval === 0) {
+      for (const key of keys) if (!this.fromPeerAlone(peer, key)) out.changes.push(key);
+      return;
     }
-    const announcement: AnnouncementGroup[] = [...groups].map(([id, prefixes]) => {
-      const attributes = this.store.get(id);
-      return { attributes: options.fourOctetAs ? attributes : splitAs4(attributes), prefixes };
-    });
-    for (const bytes of packWithdrawals(withdrawals, options)) this.write(peer.connection, bytes, options, peer);
-    for (const bytes of packAnnouncements(announcement, options)) this.write(peer.connection, bytes, options, peer);
-    // the references the memo and the per-prefix interning held
-    if (memo) for (const id of memo.values()) if (id !== undefined) this.store.release(id);
+    const memo = this.exportMemo(peer);
+    for (const key of keys) {
+      const what = this.pending(peer, key, memo);
+      if (what === WITHDRAW) out.withdrawals.push(key);
+      else if (what === ADVERTISE) out.changes.push(key);
+    }
+  }
+
+  /**
+   * Packs one slice of UPDATEs for `peer` (OUTPUT_SLICE octets, give or
+   * take a message) and queues it as one write: withdrawals (with MRAI),
+   * `fresh` changes (those that do not fit are queued), the waiting
+   * changes when MRAI lets them go, then the table pass, with End-of-RIB
+   * after the pass's last UPDATE.
+   */
+  private sendSlice(peer: Peer, out: PeerOutput, now: number, fresh?: readonly number[]): void {
+    const options = peer.fsm.session?.send ?? {};
+    const slice = new UpdateSlice(options);
+    const memo = this.exportMemo(peer);
+    while (slice.length < OUTPUT_SLICE && out.withdrawals.size > 0) {
+      const key = out.withdrawals.shift()!;
+      const what = this.pending(peer, key, memo);
+      if (what === WITHDRAW) {
+        peer.adjOut.delete(key);
+        slice.withdraw(key);
+      } else if (what === ADVERTISE) out.changes.push(key); // announced again meanwhile: it waits for its round
+    }
+    if (fresh !== undefined) {
+      let i = 0;
+      for (; i < fresh.length && slice.length < OUTPUT_SLICE; i++) this.offer(peer, slice, fresh[i]!, memo, false);
+      if (i < fresh.length) this.enqueue(peer, out, fresh.slice(i));
+    }
+    if (out.openRound(now, this.config.random)) {
+      for (let key: number | undefined; slice.length < OUTPUT_SLICE && (key = out.nextChange()) !== undefined; ) this.offer(peer, slice, key, memo, false);
+    }
+    const table = out.table;
+    if (table !== undefined) {
+      while (slice.length < OUTPUT_SLICE && out.tableAt < table.length) this.offer(peer, slice, table[out.tableAt++]!, memo, out.resend);
+    }
+    if (slice.length > 0) this.write(peer.connection, slice.pack(), options, peer);
+    if (table !== undefined && out.tableAt >= table.length && out.endTable()) this.write(peer.connection, END_OF_RIB, {}, peer);
     for (const id of this.pendingRelease.splice(0)) this.store.release(id);
   }
 
+  /**
+   * Adds to the slice what `peer` needs for `key` now, and records it in
+   * the Adj-RIB-Out. The checks that need no export work come first: the
+   * usual prefix of a table being passed on is a route the peer has not
+   * got, or has got already.
+   */
+  private offer(peer: Peer, slice: UpdateSlice, key: number, memo: ExportMemo | undefined, resend: boolean): void {
+    const adjOut = peer.adjOut;
+    const bestId = this.locRib.get(key);
+    if (bestId === undefined) {
+      if (adjOut.delete(key)) slice.withdraw(key);
+      return;
+    }
+    const source = this.locRib.extra(key) >> 4;
+    if (source === peer.index && !adjOut.has(key)) return; // not back to its source, and nothing to withdraw there
+    if (!resend && adjOut.holds(key, bestId, source)) return;
+    const attributes = this.exportOf(peer, key, bestId, source, memo);
+    if (attributes === undefined) {
+      if (adjOut.delete(key)) slice.withdraw(key);
+      return;
+    }
+    adjOut.set(key, bestId, source);
+    slice.announce(key, this.exportGroup(bestId, source, attributes, memo), attributes);
+  }
+
+  /** What `key` needs towards `peer` now: WITHDRAW, ADVERTISE, or NOTHING (see `offer`). */
+  private pending(peer: Peer, key: number, memo: ExportMemo | undefined): number {
+    const adjOut = peer.adjOut;
+    const bestId = this.locRib.get(key);
+    if (bestId === undefined) return adjOut.has(key) ? WITHDRAW : NOTHING;
+    const source = this.locRib.extra(key) >> 4;
+    if (source === peer.index && !adjOut.has(key)) return NOTHING;
+    if (adjOut.holds(key, bestId, source)) return NOTHING;
+    if (this.exportOf(peer, key, bestId, source, memo) !== undefined) return ADVERTISE;
+    return adjOut.has(key) ? WITHDRAW : NOTHING;
+  }
+
+  /** The best route of `key` came from `peer`, which has nothing for it from us: nothing to do, not even the export work. */
+  private fromPeerAlone(peer: Peer, key: number): boolean {
+    return this.locRib.get(key) !== undefined && this.locRib.extra(key) >> 4 === peer.index && !peer.adjOut.has(key);
+  }
+
+  /** The attributes `peer` gets for `key`'s best route (Loc-RIB set `bestId` from `source`), or undefined for none. */
+  private exportOf(peer: Peer, key: number, bestId: number, source: number, memo: ExportMemo | undefined): PathAttributes | undefined {
+    if (memo === undefined) return this.exportAttributes(peer, key);
+    const memoKey = bestId * this.peerList.length + source;
+    let attributes = memo.get(memoKey);
+    if (attributes === undefined) {
+      attributes = this.exportAttributes(peer, key) ?? null;
+      memo.set(memoKey, attributes);
+    }
+    return attributes ?? undefined;
+  }
+
+  /**
+   * Which prefixes of a slice share one UPDATE: those of one (Loc-RIB set,
+   * source) when the export does not depend on the prefix (the memo's
+   * key), else those whose exported attributes are equal (interned for
+   * the slice only).
+   */
+  private exportGroup(bestId: number, source: number, attributes: PathAttributes, memo: ExportMemo | undefined): number {
+    if (memo !== undefined) return bestId * this.peerList.length + source;
+    const id = this.store.intern(attributes);
+    this.pendingRelease.push(id);
+    return id;
+  }
+
+  /**
+   * Without a policy function the exported attributes depend only on the
+   * best route's set and source, not on the prefix: a memo (per slice)
+   * computes them once per pair.
+   */
+  private exportMemo(peer: Peer): ExportMemo | undefined {
+    const policy = peer.config.export;
+    return policy === undefined || typeof policy === 'string' ? new Map() : undefined;
+  }
+
+  /** References `exportGroup` took for one slice. */
   private readonly pendingRelease: number[] = [];
 
   // ---- API -----------------------------------------------------------------------
 
-  /** Originates a route (ORIGIN IGP and an empty AS_PATH unless given; NEXT_HOP defaults to ours). */
-  announce(prefix: BgpPrefix, attributes: PathAttributes = {}): void {
+  /**
+   * Originates a route (ORIGIN IGP and an empty AS_PATH unless given;
+   * NEXT_HOP defaults to ours). `now` (for MRAI) defaults to the time of
+   * the latest input.
+   */
+  announce(prefix: BgpPrefix, attributes: PathAttributes = {}, now = this.clock): void {
     const key = prefixKey(prefix.address, prefix.length);
     const a: PathAttributes = { origin: 'igp', asPath: [], nextHop: this.config.nextHop ?? this.config.routerId, ...attributes };
     encodeAttributes(a, { fourOctetAs: true }); // EncodeError now for values that cannot go on the wire
     if (this.local.set(key, a)) this.decidePrefix(key);
-    this.flush();
+    this.flush(now);
   }
 
-  withdraw(prefix: BgpPrefix): void {
+  withdraw(prefix: BgpPrefix, now = this.clock): void {
     const key = prefixKey(prefix.address, prefix.length);
     if (this.local.delete(key)) this.decidePrefix(key);
-    this.flush();
+    this.flush(now);
   }
 
   bestRoute(prefix: BgpPrefix): BestRoute | undefined {
@@ -809,14 +1178,106 @@ export class BgpEngine {
     return { prefix: prefixOfKey(key), attributes: this.store.get(attrId), source: this.sourceOfIndex(extra >> 4), decidedBy: STEP_NAMES[extra & 15]! };
   }
 
-  /** Every best route, or those learnt from one peer. */
-  routes(filter: { peer?: Ipv4Address } = {}): BestRoute[] {
-    const out: BestRoute[] = [];
-    for (const key of this.locRib.keyList()) {
-      const r = this.bestRouteByKey(key)!;
-      if (filter.peer === undefined || (r.source.kind === 'peer' && r.source.address === filter.peer)) out.push(r);
+  /**
+   * The best routes (of one peer, for a prefix: see `RouteQuery`) as an
+   * array, or with `prePolicy` a peer's routes as received. For a whole
+   * table, `eachRoute` yields them one at a time instead.
+   */
+  routes(query?: RouteQuery & { readonly prePolicy?: false }): BestRoute[];
+  routes(query: RouteQuery): Route[];
+  routes(query: RouteQuery = {}): Route[] {
+    return [...this.eachRoute(query)];
+  }
+
+  /**
+   * `routes` one at a time, in no particular order ('covering': shortest
+   * first): no array of route objects. The matching prefixes are noted when
+   * iteration starts (a number each); each route is read when it is
+   * yielded, so one removed meanwhile is skipped and one changed is seen as
+   * it is then. An unknown peer has no routes.
+   */
+  eachRoute(query?: RouteQuery & { readonly prePolicy?: false }): Generator<BestRoute, void, undefined>;
+  eachRoute(query: RouteQuery): Generator<Route, void, undefined>;
+  *eachRoute(query: RouteQuery = {}): Generator<Route, void, undefined> {
+    const peer = query.peer === undefined ? undefined : this.peers.get(query.peer);
+    if (query.peer !== undefined && peer === undefined) return;
+    if (query.prePolicy) {
+      if (peer === undefined) throw new TypeError('routes({ prePolicy: true }) needs a peer');
+      const pre = peer.adjInPre;
+      if (pre === undefined) throw new TypeError(`peer ${formatIpv4(peer.config.address)} does not keep its routes before import policy (keepPrePolicy)`);
+      const source = this.sourceOf(peer);
+      for (const key of matchingKeys(query, (fn) => pre.forEach(fn))) {
+        const id = pre.idOf(key);
+        if (id !== undefined) yield { prefix: prefixOfKey(key), attributes: this.store.get(id), source };
+      }
+      return;
     }
-    return out;
+    const index = peer?.index;
+    const scan = (fn: (key: number) => void) =>
+      this.locRib.forEach((key, _id, extra) => {
+        if (index === undefined || extra >> 4 === index) fn(key);
+      });
+    for (const key of matchingKeys(query, scan)) {
+      if (index !== undefined && this.locRib.extra(key) >> 4 !== index) continue;
+      const route = this.bestRouteByKey(key);
+      if (route !== undefined) yield route;
+    }
+  }
+
+  /**
+   * Changes a peer's import and/or export policy while it runs. A new
+   * import policy is applied to the routes kept before import policy
+   * (`keepPrePolicy`); without them the peer is asked to send its routes
+   * again with a ROUTE-REFRESH (RFC 2918) when it advertised the
+   * capability, else the new policy applies to what it sends from now on
+   * (logged; `resetPeer` applies it to all). A new export policy re-sends
+   * the peer what changed. Effects go out at once, as with `announce`.
+   */
+  setPolicy(address: Ipv4Address, change: PolicyChange, now: number): void {
+    const peer = this.peers.get(address);
+    if (!peer) throw new RangeError(`no peer ${formatIpv4(address)}`);
+    const { import: _i, export: _e, ...rest } = peer.config;
+    const imp = 'import' in change ? change.import : peer.config.import;
+    const exp = 'export' in change ? change.export : peer.config.export;
+    peer.config = { ...rest, ...(imp === undefined ? {} : { import: imp }), ...(exp === undefined ? {} : { export: exp }) };
+    // RFC 8212's explanation is due again if a default policy is back
+    if ('import' in change) peer.warned.delete('import');
+    if ('export' in change) peer.warned.delete('export');
+    if (peer.fsm.state !== 'Established') return;
+    if ('import' in change) this.reimport(peer, now);
+    if ('export' in change && peer.fsm.state === 'Established') this.sendTable(peer, { endOfRib: false, resend: true });
+    this.flush();
+  }
+
+  /** A new import policy on an Established session (see `setPolicy`). */
+  private reimport(peer: Peer, now: number): void {
+    const pre = peer.adjInPre;
+    const address = peer.config.address;
+    if (pre === undefined) {
+      const session = peer.fsm.session;
+      if (session?.remoteOpen.capabilities.some((c) => c.kind === 'route-refresh' || c.kind === 'enhanced-route-refresh')) {
+        this.write(peer.connection, { type: 'route-refresh', afi: 1, safi: 1, subtype: 0 }, session.send, peer);
+        this.events.push({ type: 'log', peer: address, message: 'import policy changed: ROUTE-REFRESH sent for the routes again' });
+      } else {
+        this.events.push({
+          type: 'log',
+          peer: address,
+          message: 'import policy changed: the peer has no route-refresh capability and keepPrePolicy is off, so the policy applies to routes it sends from now on (resetPeer applies it to all)',
+        });
+      }
+      return;
+    }
+    const policy = effectivePolicy(peer.config.import, peer.external);
+    if (peer.config.import === undefined && peer.external) this.warnOnce(peer, 'import');
+    const changed: number[] = [];
+    pre.forEach((key, id) => {
+      const attributes = this.store.get(id);
+      const accepted = applyPolicy(policy, { prefix: prefixOfKey(key), attributes, peer: address });
+      const moved = accepted === attributes ? peer.adjIn.setId(key, id) : accepted ? peer.adjIn.set(key, accepted) : peer.adjIn.delete(key);
+      if (moved) changed.push(key);
+    });
+    for (const key of changed) this.decidePrefix(key);
+    this.overLimit(peer, now);
   }
 
   peerState(address: Ipv4Address): BgpState | undefined {
@@ -825,9 +1286,12 @@ export class BgpEngine {
 
   counters(address: Ipv4Address): PeerCounters | undefined {
     const peer = this.peers.get(address);
-    return peer && { received: peer.received, accepted: peer.adjIn.size, advertised: peer.adjOut.size };
+    if (!peer) return undefined;
+    const counters = { received: peer.received, accepted: peer.adjIn.size, advertised: peer.adjOut.size };
+    return peer.adjInPre === undefined ? counters : { ...counters, prePolicy: peer.adjInPre.size };
   }
 
+  /** Routes in the Loc-RIB (best routes). */
   get locRibSize(): number {
     return this.locRib.size;
   }
@@ -838,12 +1302,48 @@ export class BgpEngine {
   }
 }
 
+/** Configuration mistakes the engine cannot run with, named with the peer. */
+function checkPeerConfig(p: PeerConfig, external: boolean, asn: number): void {
+  const where = `peer ${formatIpv4(p.address)}`;
+  if (p.routeReflectorClient && external) throw new RangeError(`${where}: routeReflectorClient is for iBGP peers only (its AS ${p.asn} is not our AS ${asn})`);
+  const restart = p.maxPrefixRestart;
+  if (restart !== undefined && !(restart >= 1 && restart <= 65535)) throw new RangeError(`${where}: maxPrefixRestart must be 1..65535 seconds, not ${restart}`);
+  const mrai = p.minRouteAdvertisementInterval;
+  if (mrai !== undefined && !(mrai >= 0 && mrai <= 65535)) throw new RangeError(`${where}: minRouteAdvertisementInterval must be 0..65535 seconds, not ${mrai}`);
+}
+
+/**
+ * The keys of the routes `query` names by prefix, noted before any is
+ * yielded. `scan` calls its argument with every key of the table that
+ * passes the table's own filter (the peer, for the Loc-RIB).
+ */
+function matchingKeys(query: RouteQuery, scan: (fn: (key: number) => void) => void): number[] {
+  const listed = query.prefix === undefined ? undefined : listedKeys(query.prefix, query.match);
+  if (listed !== undefined) return listed;
+  const keys: number[] = [];
+  const within = query.prefix === undefined ? undefined : withinPrefix(query.prefix);
+  scan((key) => {
+    if (within === undefined || within(key)) keys.push(key);
+  });
+  return keys;
+}
+
 /** The deciding step as a number in the Loc-RIB's extra column. */
 const STEP_NAMES: readonly (DecisionStepName | 'only-route')[] = ['only-route', ...DECISION_STEPS.map((s) => s.name)];
 const STEP_INDEX = new Map(STEP_NAMES.map((name, i) => [name, i]));
 
+const NO_PREFIXES: readonly BgpPrefix[] = [];
+
 /** RFC 4724 §2: the End-of-RIB marker for IPv4 unicast, an empty UPDATE. */
 const END_OF_RIB = encodeMessage({ type: 'update', withdrawn: [], attributes: {}, nlri: [] });
+
+/** What a prefix needs towards a peer (`pending`). */
+const NOTHING = 0;
+const WITHDRAW = 1;
+const ADVERTISE = 2;
+
+/** Exported attributes by (Loc-RIB set, source) for one slice, null for none: see `exportMemo`. */
+type ExportMemo = Map<number, PathAttributes | null>;
 
 /** Our AS in front of the path (RFC 4271 §5.1.2), in the leading AS_SEQUENCE when it has room. */
 function prepend(path: readonly AsPathSegment[], asn: number): AsPathSegment[] {

@@ -33,7 +33,18 @@ export type FsmEvent =
   | { readonly type: 'AutomaticStart_with_PassiveTcpEstablishment' }
   | { readonly type: 'AutomaticStart_with_DampPeerOscillations' }
   | { readonly type: 'AutomaticStart_with_DampPeerOscillations_and_PassiveTcpEstablishment' }
-  | { readonly type: 'AutomaticStop'; readonly subcode?: number; readonly data?: Uint8Array }
+  | {
+      readonly type: 'AutomaticStop';
+      readonly subcode?: number;
+      readonly data?: Uint8Array;
+      /**
+       * When the session restarts by itself: after this many seconds instead
+       * of the damped IdleHoldTime (without touching the back-off), or
+       * 'never' (it stays Idle until a ManualStart). Default: the damped
+       * IdleHoldTime, as after any failure.
+       */
+      readonly restartAfter?: number | 'never';
+    }
   | { readonly type: 'ConnectRetryTimer_Expires' }
   | { readonly type: 'HoldTimer_Expires' }
   | { readonly type: 'KeepaliveTimer_Expires' }
@@ -209,12 +220,18 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
    * `damp`, an automatic restart is scheduled after IdleHoldTime, which
    * doubles per flap and resets after a stable session.
    */
-  const toIdle = (opts: { counter: 'increment' | 'reset' | 'keep'; damp: boolean; disconnect: boolean }): void => {
+  const toIdle = (opts: { counter: 'increment' | 'reset' | 'keep'; damp: boolean; disconnect: boolean; restartAfter?: number | 'never' | undefined }): void => {
     if (opts.disconnect) actions.push({ type: 'disconnect' });
     let idleHoldTime = next.idleHoldTime;
     if (next.establishedAt !== undefined && now - next.establishedAt >= d.stableTime * 1000) idleHoldTime = d.idleHoldTime;
     const counter = opts.counter === 'increment' ? next.connectRetryCounter + 1 : opts.counter === 'reset' ? 0 : next.connectRetryCounter;
     const restart = opts.damp && d.autoRestart;
+    if (restart && opts.restartAfter !== undefined) {
+      // a restart interval of its own (max-prefix): the back-off is neither used nor doubled
+      const after = opts.restartAfter;
+      next = { state: 'Idle', connectRetryCounter: counter, timers: after === 'never' ? {} : { idleHold: now + after * 1000 }, idleHoldTime };
+      return;
+    }
     next = {
       state: 'Idle',
       connectRetryCounter: counter,
@@ -237,7 +254,7 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
       toIdle({ counter: 'reset', damp: false, disconnect: true });
     } else {
       send({ type: 'notification', code: ErrorCode.CEASE, subcode: event.subcode ?? 0, data: event.data ?? new Uint8Array(0) });
-      toIdle({ counter: 'increment', damp: true, disconnect: true });
+      toIdle({ counter: 'increment', damp: true, disconnect: true, restartAfter: event.restartAfter });
     }
   };
   const fsmError = (): void => failure({ code: ErrorCode.FSM, subcode: FSM_SUBCODE[s.state] ?? 0, data: new Uint8Array(0) });
@@ -318,6 +335,9 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
           break;
         case 'NotifMsgVerErr':
           toIdle({ counter: 'keep', damp: true, disconnect: true });
+          break;
+        case 'AutomaticStop':
+          toIdle({ counter: 'increment', damp: true, disconnect: true, restartAfter: event.restartAfter });
           break;
         default:
           // header/OPEN errors and every other event (RFC 4271 §8.2.2, Connect and Active)

@@ -120,6 +120,21 @@ export {
   decide,
 } from './decision.js';
 export { type Policy, type PolicyFunction, type PolicyRoute, effectivePolicy, applyPolicy } from './policy.js';
+export {
+  type PolicySpec,
+  type PolicyRuleSpec,
+  type PolicyRuleAction,
+  type PolicyMatchSpec,
+  type PolicySetSpec,
+  type CommunityEditSpec,
+  type PrefixListEntrySpec,
+  PolicySpecError,
+  isPolicySpecError,
+  checkPolicySpec,
+} from './policy-spec.js';
+export { type CompilePolicyOptions, compilePolicy } from './declarative-policy.js';
+export { type PrefixListEntry, PrefixList, parsePrefixListEntry } from './prefix-list.js';
+export { asPathText, compileAsPathRegex } from './as-path-regex.js';
 export { type AnnouncementGroup, packAnnouncements, packWithdrawals } from './packer.js';
 export { AttributeStore, RouteTable, prefixKey, prefixOfKey } from './rib.js';
 export { PrefixTable } from './prefix-table.js';
@@ -129,8 +144,11 @@ export {
   type EngineConfig,
   type EngineAction,
   type EngineEvent,
+  type Route,
   type BestRoute,
   type PeerCounters,
+  type PolicyChange,
   BgpEngine,
 } from './engine.js';
+export type { RouteQuery, PrefixMatch } from './route-query.js';
 export * from './mrt/index.js';

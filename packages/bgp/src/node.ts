@@ -3,5 +3,5 @@
  * and MRT files read and written with node:fs (gzip/bz2 aware).
  * The main entry stays free of Node APIs.
  */
-export { BgpSpeaker, type SpeakerOptions, type SpeakerPeerOptions, type SpeakerEvent } from './transport/speaker.js';
+export { BgpSpeaker, type SpeakerOptions, type SpeakerPeerOptions, type SpeakerEvent, type SpeakerRouteQuery } from './transport/speaker.js';
 export * from './mrt/node.js';

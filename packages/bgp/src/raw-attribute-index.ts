@@ -7,23 +7,31 @@ import type { AttributeStore } from './rib.js';
  * session always import as the same interned set: looking the octets up
  * here skips decoding them, the import checks and the structural interning,
  * whose comparison with a stored set touches half a dozen objects spread
- * over the heap. The octets live in one growing arena and the bookkeeping
- * in typed arrays, so an entry costs its octets plus about 24.
+ * over the heap.
  *
- * An entry holds a reference to its set (so the id cannot be reused for
- * another set while indexed); `clear` drops them all. The owner bounds
- * the index (see `size`), clears it when the session ends or its import
- * rules change, and indexes only octets that decoded without error.
+ * Each entry is one record in a growing arena: the octets' length (2),
+ * the set's id (4) and generation (4), then the octets; an open-addressing
+ * index of arena offsets (with each one's hash beside it) finds it. So an
+ * entry costs its octets plus about 25, and no object.
+ *
+ * An entry holds no reference to its set: the id and generation
+ * (AttributeStore.names) tell whether it still names the set it was
+ * recorded with, so a set is still forgotten with its last route, and an
+ * entry whose set is gone is simply not found. The owner bounds the index
+ * (see `size`), clears it when the session ends, and indexes only octets
+ * that decoded without error.
  */
 export class RawAttributeIndex {
-  private arena = new Uint8Array(1 << 16);
+  private arena: Uint8Array = new Uint8Array(1 << 12);
+  private view: DataView = new DataView(this.arena.buffer);
   private used = 0;
-  private starts: Int32Array = new Int32Array(256);
-  private lengths: Int32Array = new Int32Array(256);
-  private hashes: Int32Array = new Int32Array(256);
-  private ids: Int32Array = new Int32Array(256);
-  /** Open addressing over entries: entry + 1, 0 for empty; at most half full. */
-  private index: Int32Array = new Int32Array(512);
+  /** Open addressing, linear probing: arena offset + 1 per slot, 0 for empty; at most 3/4 full. */
+  private index: Int32Array = new Int32Array(256);
+  /**
+   * The hash of each slot's octets: a probe compares these, sequential in
+   * memory, and reaches into the arena (a cache miss) only on a match.
+   */
+  private tags: Int32Array = new Int32Array(256);
   private count = 0;
 
   constructor(private readonly store: AttributeStore) {}
@@ -33,80 +41,102 @@ export class RawAttributeIndex {
     return this.count;
   }
 
-  /** Octets held by the arena and the arrays. */
+  /** Octets held by the arena and the index. */
   get byteLength(): number {
-    return this.arena.byteLength + 4 * (this.starts.length * 4 + this.index.length);
+    return this.arena.byteLength + this.index.byteLength + this.tags.byteLength;
   }
 
-  /** The set id indexed for bytes[start, end), or -1. */
+  /** The id of the set indexed for bytes[start, end) if that set is still interned, else -1. */
   find(bytes: Uint8Array, start: number, end: number): number {
-    const hash = hashOctets(bytes, start, end);
-    const mask = this.index.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = this.index[i]!;
-      if (slot === 0) return -1;
-      const e = slot - 1;
-      if (this.hashes[e] === hash && this.sameOctets(e, bytes, start, end)) return this.ids[e]!;
-    }
+    const at = this.recordOf(bytes, start, end, hashOctets(bytes, start, end));
+    if (at < 0) return -1;
+    const id = this.view.getInt32(at + 2);
+    return this.store.names(id, this.view.getInt32(at + 6)) ? id : -1;
   }
 
-  /** Indexes bytes[start, end) as set `id` (taking a reference to it); the octets must not be indexed yet. */
+  /**
+   * Indexes bytes[start, end) (at most 65,535 octets) as set `id`, or
+   * points the record the octets already have (whose set was forgotten) at it.
+   */
   add(bytes: Uint8Array, start: number, end: number, id: number): void {
-    this.store.retain(id);
-    const length = end - start;
-    if (this.used + length > this.arena.length) this.arena = grownBytes(this.arena, this.used + length);
-    this.arena.set(bytes.subarray(start, end), this.used);
-    const e = this.count++;
-    if (e === this.starts.length) {
-      this.starts = grown(this.starts);
-      this.lengths = grown(this.lengths);
-      this.hashes = grown(this.hashes);
-      this.ids = grown(this.ids);
+    const hash = hashOctets(bytes, start, end);
+    let at = this.recordOf(bytes, start, end, hash);
+    if (at < 0) {
+      const length = end - start;
+      if (this.used + HEADER + length > this.arena.length) this.growArena(this.used + HEADER + length);
+      at = this.used;
+      this.view.setUint16(at, length);
+      this.arena.set(bytes.subarray(start, end), at + HEADER);
+      this.used += HEADER + length;
+      this.count++;
+      if (this.count * 4 > this.index.length * 3) this.rebuildIndex(this.index.length * 2);
+      this.place(at, hash, this.index, this.tags);
     }
-    this.starts[e] = this.used;
-    this.lengths[e] = length;
-    this.hashes[e] = hashOctets(bytes, start, end);
-    this.ids[e] = id;
-    this.used += length;
-    if (this.count * 2 > this.index.length) this.rebuildIndex(this.index.length * 2);
-    else this.place(e, this.index);
+    this.view.setInt32(at + 2, id);
+    this.view.setInt32(at + 6, this.store.generation(id));
   }
 
-  /** Forgets every entry, releasing its reference. */
+  /** Forgets every entry. */
   clear(): void {
-    for (let e = 0; e < this.count; e++) this.store.release(this.ids[e]!);
-    this.arena = new Uint8Array(1 << 16);
+    this.arena = new Uint8Array(1 << 12);
+    this.view = new DataView(this.arena.buffer);
     this.used = 0;
-    this.starts = new Int32Array(256);
-    this.lengths = new Int32Array(256);
-    this.hashes = new Int32Array(256);
-    this.ids = new Int32Array(256);
-    this.index = new Int32Array(512);
+    this.index = new Int32Array(256);
+    this.tags = new Int32Array(256);
     this.count = 0;
   }
 
-  private sameOctets(e: number, bytes: Uint8Array, start: number, end: number): boolean {
+  /** The arena offset of the record holding bytes[start, end), or -1. */
+  private recordOf(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const { index, tags, arena } = this;
+    const mask = index.length - 1;
     const length = end - start;
-    if (this.lengths[e] !== length) return false;
-    const arena = this.arena;
-    const at = this.starts[e]! - start;
-    for (let i = start; i < end; i++) if (arena[at + i] !== bytes[i]) return false;
-    return true;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = index[i]!;
+      if (slot === 0) return -1;
+      if (tags[i] !== hash) continue;
+      const at = slot - 1;
+      if (((arena[at]! << 8) | arena[at + 1]!) !== length) continue;
+      let same = true;
+      for (let k = 0, o = at + HEADER; k < length; k++) {
+        if (arena[o + k] !== bytes[start + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return at;
+    }
   }
 
-  private place(e: number, index: Int32Array): void {
+  private place(at: number, hash: number, index: Int32Array, tags: Int32Array): void {
     const mask = index.length - 1;
-    let i = this.hashes[e]! & mask;
+    let i = hash & mask;
     while (index[i] !== 0) i = (i + 1) & mask;
-    index[i] = e + 1;
+    index[i] = at + 1;
+    tags[i] = hash;
   }
 
   private rebuildIndex(capacity: number): void {
     const index = new Int32Array(capacity);
-    for (let e = 0; e < this.count; e++) this.place(e, index);
+    const tags = new Int32Array(capacity);
+    for (let i = 0; i < this.index.length; i++) if (this.index[i] !== 0) this.place(this.index[i]! - 1, this.tags[i]!, index, tags);
     this.index = index;
+    this.tags = tags;
+  }
+
+  /** By half again (a full table's arena is some megabytes: doubling would waste up to half of it). */
+  private growArena(needed: number): void {
+    let length = this.arena.length;
+    while (length < needed) length = Math.ceil(length * 1.5);
+    const arena = new Uint8Array(length);
+    arena.set(this.arena.subarray(0, this.used));
+    this.arena = arena;
+    this.view = new DataView(arena.buffer);
   }
 }
+
+/** A record's header: length (uint16), set id (int32), set generation (int32). */
+const HEADER = 10;
 
 /** MurmurHash3's 32-bit mix over the octets, four at a time. */
 function hashOctets(bytes: Uint8Array, start: number, end: number): number {
@@ -128,18 +158,4 @@ function hashOctets(bytes: Uint8Array, start: number, end: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
-}
-
-function grown(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function grownBytes(a: Uint8Array, needed: number): Uint8Array {
-  let length = a.length * 2;
-  while (length < needed) length *= 2;
-  const b = new Uint8Array(length);
-  b.set(a);
-  return b;
 }

@@ -32,8 +32,12 @@ export class AttributeStore {
   private readonly sets: (PathAttributes | undefined)[] = [undefined];
   private hashes: Int32Array = new Int32Array(64);
   private refs: Int32Array = new Int32Array(64);
-  /** Open addressing, linear probing: id + 1 per slot, 0 for an empty slot; at most half full. */
+  /** Bumped each time an id is given to a set, so a holder of (id, generation) can tell it still names that set. */
+  private generations: Int32Array = new Int32Array(64);
+  /** Open addressing, linear probing: id + 1 per slot, 0 for an empty slot; at most 3/4 full. */
   private index: Int32Array = new Int32Array(128);
+  /** The hash of each index slot's set: probes compare these, beside each other, not the scattered `hashes[id]`. */
+  private tags: Int32Array = new Int32Array(128);
   private readonly free: number[] = [];
   private count = 0;
 
@@ -44,7 +48,7 @@ export class AttributeStore {
     let i = hash & mask;
     for (let slot = this.index[i]!; slot !== 0; slot = this.index[i]!) {
       const id = slot - 1;
-      if (this.hashes[id] === hash && attributesEqual(this.sets[id]!, attributes)) {
+      if (this.tags[i] === hash && attributesEqual(this.sets[id]!, attributes)) {
         this.refs[id]!++;
         return id;
       }
@@ -56,13 +60,18 @@ export class AttributeStore {
       if (id === this.hashes.length) {
         this.hashes = grown(this.hashes);
         this.refs = grown(this.refs);
+        this.generations = grown(this.generations);
       }
     } else this.sets[id] = attributes;
     this.hashes[id] = hash;
     this.refs[id] = 1;
+    this.generations[id]!++;
     this.count++;
-    if (this.count * 2 > this.index.length) this.rebuildIndex(this.index.length * 2);
-    else this.index[i] = id + 1;
+    if (this.count * 4 > this.index.length * 3) this.rebuildIndex(this.index.length * 2);
+    else {
+      this.index[i] = id + 1;
+      this.tags[i] = hash;
+    }
     return id;
   }
 
@@ -92,16 +101,27 @@ export class AttributeStore {
     return this.count;
   }
 
+  /** The generation of the set `id` names now (see `names`). */
+  generation(id: number): number {
+    return this.generations[id]!;
+  }
+
+  /** True when `id` still names the set it named at `generation` (not forgotten, not reused). */
+  names(id: number, generation: number): boolean {
+    return this.sets[id] !== undefined && this.generations[id] === generation;
+  }
+
   /** Removes `id` from the index, shifting later members of its probe run back (no tombstones). */
   private unindex(id: number): void {
-    const index = this.index;
+    const { index, tags } = this;
     const mask = index.length - 1;
     let i = this.hashes[id]! & mask;
     while (index[i] !== id + 1) i = (i + 1) & mask;
     for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
-      const home = this.hashes[index[j]! - 1]! & mask;
+      const home = tags[j]! & mask;
       if (((j - home) & mask) >= ((j - i) & mask)) {
         index[i] = index[j]!;
+        tags[i] = tags[j]!;
         i = j;
       }
     }
@@ -110,19 +130,23 @@ export class AttributeStore {
 
   private rebuildIndex(capacity: number): void {
     const index = new Int32Array(capacity);
+    const tags = new Int32Array(capacity);
     const mask = capacity - 1;
     for (let id = 1; id < this.sets.length; id++) {
       if (this.sets[id] === undefined) continue;
       let i = this.hashes[id]! & mask;
       while (index[i] !== 0) i = (i + 1) & mask;
       index[i] = id + 1;
+      tags[i] = this.hashes[id]!;
     }
     this.index = index;
+    this.tags = tags;
   }
 }
 
+/** By half again: a full table's columns are megabytes, doubling would leave up to half of them unused. */
 function grown(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
+  const b = new Int32Array(Math.ceil(a.length * 1.5));
   b.set(a);
   return b;
 }

@@ -291,8 +291,8 @@ describe('connection collision in the engine (RFC 4271 §6.8)', () => {
 });
 
 describe('max-prefix', () => {
-  it('warns at the threshold, sends Cease 6/1 with AFI/SAFI/limit beyond the limit, and restarts after the idle-hold time', () => {
-    const { wire, a, b } = pair({ bPeer: { maxPrefixes: 10, maxPrefixesWarning: 8, idleHoldTime: 30 } });
+  it('warns at the threshold, sends Cease 6/1 with AFI/SAFI/limit beyond the limit, and restarts after maxPrefixRestart', () => {
+    const { wire, a, b } = pair({ bPeer: { maxPrefixes: 10, maxPrefixesWarning: 8, maxPrefixRestart: 30 } });
     const prefix = (i: number) => ({ address: (((198 << 24) | (51 << 16) | (i << 8)) >>> 0) as Ipv4Address, length: 24 });
     for (let i = 0; i < 10; i++) a.announce(prefix(i));
     wire.settle();

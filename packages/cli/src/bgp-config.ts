@@ -1,5 +1,15 @@
 import { isParseError, parseIpv4, parseIpv4Prefix, type Ipv4Prefix } from '@wirestack/core';
-import { parseCommunity, parseLargeCommunity, type Origin, type PathAttributes } from '@wirestack/bgp';
+import {
+  checkPolicySpec,
+  compilePolicy,
+  isPolicySpecError,
+  parseCommunity,
+  parseLargeCommunity,
+  type CompilePolicyOptions,
+  type Origin,
+  type PathAttributes,
+  type Policy,
+} from '@wirestack/bgp';
 import type { SpeakerOptions, SpeakerPeerOptions } from '@wirestack/bgp/node';
 
 /**
@@ -36,13 +46,20 @@ export function parseBgpConfig(text: string): BgpConfig {
   } catch (error) {
     throw new ConfigError('', `not JSON: ${(error as Error).message}`);
   }
-  const root = object(doc, '', ['asn', 'routerId', 'listen', 'localAddress', 'nextHop', 'peers', 'announce']);
+  const root = object(doc, '', ['asn', 'routerId', 'clusterId', 'listen', 'localAddress', 'nextHop', 'peers', 'announce']);
   const asn = uint(root, 'asn', '', 1, 0xffff_ffff, true)!;
   const routerId = address(root, 'routerId', '', true)!;
   const listen = root['listen'] === undefined ? undefined : listenOf(root['listen'], 'listen');
   const localAddress = address(root, 'localAddress', '');
   const nextHop = address(root, 'nextHop', '');
-  const peers = array(root, 'peers', '', true).map((p, i) => peerOf(p, `peers[${i}]`));
+  // what `prepend: N` and `nextHop: "self"` in declarative policies stand for
+  const self: CompilePolicyOptions = { asn, nextHop: parseIpv4(nextHop ?? routerId) };
+  const peers = array(root, 'peers', '', true).map((p, i) => peerOf(p, `peers[${i}]`, self));
+  const clusterId = address(root, 'clusterId', '');
+  peers.forEach((p, i) => {
+    // RFC 4456 clients are iBGP peers
+    if (p.routeReflectorClient && p.asn !== asn) throw new ConfigError(`peers[${i}].routeReflectorClient`, `only for iBGP peers (asn ${asn}), not AS ${p.asn}`);
+  });
   peers.forEach((p, i) => {
     const first = peers.findIndex((q) => q.address === p.address);
     if (first !== i) throw new ConfigError(`peers[${i}].address`, `${p.address} is already peers[${first}]`);
@@ -55,6 +72,7 @@ export function parseBgpConfig(text: string): BgpConfig {
       listen: listen ?? false,
       ...(localAddress === undefined ? {} : { localAddress }),
       ...(nextHop === undefined ? {} : { nextHop }),
+      ...(clusterId === undefined ? {} : { clusterId }),
       peers,
     },
     announce,
@@ -77,11 +95,15 @@ const PEER_KEYS = [
   'nextHopSelf',
   'import',
   'export',
+  'minRouteAdvertisementInterval',
   'maxPrefixes',
   'maxPrefixesWarning',
+  'maxPrefixRestart',
+  'routeReflectorClient',
+  'keepPrePolicy',
 ] as const;
 
-function peerOf(value: Json, path: string): SpeakerPeerOptions {
+function peerOf(value: Json, path: string, self: CompilePolicyOptions): SpeakerPeerOptions {
   const o = object(value, path, PEER_KEYS);
   const holdTime = uint(o, 'holdTime', path, 0, 0xffff);
   // RFC 4271 §4.2: a hold time is zero or at least three seconds
@@ -93,10 +115,14 @@ function peerOf(value: Json, path: string): SpeakerPeerOptions {
     connectRetryTime: uint(o, 'connectRetryTime', path, 1, 0xffff),
     idleHoldTime: uint(o, 'idleHoldTime', path, 0, 0xffff),
     nextHopSelf: bool(o, 'nextHopSelf', path),
-    import: policy(o, 'import', path),
-    export: policy(o, 'export', path),
+    import: policy(o, 'import', path, self),
+    export: policy(o, 'export', path, self),
+    minRouteAdvertisementInterval: uint(o, 'minRouteAdvertisementInterval', path, 0, 0xffff),
     maxPrefixes: uint(o, 'maxPrefixes', path, 1, 0xffff_ffff),
     maxPrefixesWarning: uint(o, 'maxPrefixesWarning', path, 1, 0xffff_ffff),
+    maxPrefixRestart: uint(o, 'maxPrefixRestart', path, 1, 0xffff),
+    routeReflectorClient: bool(o, 'routeReflectorClient', path),
+    keepPrePolicy: bool(o, 'keepPrePolicy', path),
   };
   const peer: Record<string, unknown> = { address: address(o, 'address', path, true)!, asn: uint(o, 'asn', path, 1, 0xffff_ffff, true)! };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) peer[k] = v;
@@ -104,20 +130,25 @@ function peerOf(value: Json, path: string): SpeakerPeerOptions {
 }
 
 /**
- * "accept" or "reject". The bgp package has policies as TypeScript
- * functions only, so a declarative policy object has no meaning yet and is
- * refused by name rather than ignored. Absent: RFC 8212 (the engine denies
+ * "accept", "reject", or a declarative policy object (@wirestack/bgp's
+ * PolicySpec: ordered rules of match, set and action). The object is
+ * checked by the bgp package's checker, whose errors name their path in
+ * this file, and compiled for the speaker with our AS (`prepend: N`) and
+ * next hop (`nextHop: "self"`). Absent: RFC 8212 (the engine denies
  * everything on eBGP sessions and logs why).
  */
-function policy(o: JsonObject, key: string, path: string): 'accept' | 'reject' | undefined {
+function policy(o: JsonObject, key: string, path: string, self: CompilePolicyOptions): Policy | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   if (v === 'accept' || v === 'reject') return v;
   const at = `${path}.${key}`;
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    throw new ConfigError(at, 'declarative policy objects are not supported yet (@wirestack/bgp has none); use "accept" or "reject"');
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(at, `must be "accept", "reject" or a policy object, not ${kind(v)}`);
+  try {
+    return compilePolicy(checkPolicySpec(v, at), { ...self, path: at });
+  } catch (error) {
+    if (isPolicySpecError(error)) throw new ConfigError(error.path, error.reason);
+    throw error;
   }
-  throw new ConfigError(at, 'must be "accept" or "reject"');
 }
 
 const ORIGINS: readonly Origin[] = ['igp', 'egp', 'incomplete'];

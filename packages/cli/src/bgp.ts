@@ -71,7 +71,8 @@ class BgpRun {
   private dumping: Promise<void> = Promise.resolve();
   private outputClosed = false;
   private readonly lastStats = new Map<string, string>();
-  private routesChanged = false;
+  /** `locRibChanges` when stats were last printed. */
+  private changesSeen = 0;
   private finish: (() => void) | undefined;
   private readonly finished = new Promise<void>((resolve) => (this.finish = resolve));
 
@@ -81,7 +82,8 @@ class BgpRun {
     private readonly printer: Printer,
     private readonly dumpPath: string | undefined,
   ) {
-    this.speaker = new BgpSpeaker(config.speaker);
+    // a full table would be a million 'route' events: the counts are all this command prints
+    this.speaker = new BgpSpeaker({ ...config.speaker, routeEvents: false });
   }
 
   async run(): Promise<number> {
@@ -130,9 +132,6 @@ class BgpRun {
       case 'notification':
         this.print(this.printer.notification(formatIpv4(e.peer), e.direction, e.code, e.subcode));
         break;
-      case 'route':
-        this.routesChanged = true;
-        break;
       case 'log':
         // stdout keeps to its contract; what the engine explains (RFC 8212 denials, max-prefix) goes to stderr
         this.io.stderr(`wirestack: ${e.peer === undefined ? '' : `${formatIpv4(e.peer)}: `}${e.message}\n`);
@@ -142,17 +141,19 @@ class BgpRun {
 
   /** Counts of every peer whose counts moved (or while routes change), at most once a tick. */
   private stats(): void {
-    const locRib = this.speaker.engine.locRibSize;
+    const locRib = this.speaker.locRibSize;
+    const changes = this.speaker.locRibChanges;
+    const routesChanged = changes !== this.changesSeen;
     for (const p of this.config.speaker.peers) {
       const c = this.speaker.counters(p.address);
       if (c === undefined) continue;
       const s: PeerStats = { received: c.received, accepted: c.accepted, advertised: c.advertised, locRib };
       const key = `${s.received},${s.accepted},${s.advertised},${s.locRib}`;
-      if (!this.routesChanged && this.lastStats.get(p.address) === key) continue;
+      if (!routesChanged && this.lastStats.get(p.address) === key) continue;
       this.lastStats.set(p.address, key);
       this.print(this.printer.stats(p.address, s));
     }
-    this.routesChanged = false;
+    this.changesSeen = changes;
   }
 
   private print(line: string): void {

@@ -61,7 +61,7 @@ describe('wirestack bgp: the configuration file', () => {
 
   it('an unknown key is an error naming the key and its path', async () => {
     expect(await configError(edited((c) => (c.peers[0].hodlTime = 90)))).toBe(
-      'wirestack: s.json: peers[0].hodlTime: unknown key "hodlTime" (known: address, port, asn, passive, holdTime, connectRetryTime, idleHoldTime, nextHopSelf, import, export, maxPrefixes, maxPrefixesWarning)\n',
+      'wirestack: s.json: peers[0].hodlTime: unknown key "hodlTime" (known: address, port, asn, passive, holdTime, connectRetryTime, idleHoldTime, nextHopSelf, import, export, minRouteAdvertisementInterval, maxPrefixes, maxPrefixesWarning, maxPrefixRestart, routeReflectorClient, keepPrePolicy)\n',
     );
     expect(await configError(edited((c) => (c.colour = 'blue')))).toMatch(/^wirestack: s\.json: colour: unknown key "colour"/);
     expect(await configError(edited((c) => (c.announce[0].comunities = [])))).toMatch(/^wirestack: s\.json: announce\[0\]\.comunities: unknown key/);
@@ -74,8 +74,8 @@ describe('wirestack bgp: the configuration file', () => {
     expect(await configError(edited((c) => (c.listen.port = '1790')))).toBe('wirestack: s.json: listen.port: must be an integer in 1..65535, not string "1790"\n');
     expect(await configError(edited((c) => (c.peers[0].address = '127.0.0')))).toMatch(/^wirestack: s\.json: peers\[0\]\.address: invalid IPv4 address "127\.0\.0"/);
     expect(await configError(edited((c) => (c.peers[0].passive = 'no')))).toBe('wirestack: s.json: peers[0].passive: must be true or false, not string "no"\n');
-    expect(await configError(edited((c) => (c.peers[0].import = 'allow')))).toBe('wirestack: s.json: peers[0].import: must be "accept" or "reject"\n');
-    expect(await configError(edited((c) => (c.peers[0].export = { prefixList: [] })))).toMatch(/^wirestack: s\.json: peers\[0\]\.export: declarative policy objects are not supported yet/);
+    expect(await configError(edited((c) => (c.peers[0].import = 'allow')))).toBe('wirestack: s.json: peers[0].import: must be "accept", "reject" or a policy object, not string "allow"\n');
+    expect(await configError(edited((c) => (c.peers[0].export = { prefixList: [] })))).toMatch(/^wirestack: s\.json: peers\[0\]\.export\.prefixList: unknown key "prefixList" \(known: rules, default\)/);
     expect(await configError(edited((c) => (c.announce[0].communities = ['65000:1', '70000:1'])))).toMatch(/^wirestack: s\.json: announce\[0\]\.communities\[1\]: invalid community "70000:1"/);
     expect(await configError(edited((c) => (c.announce[0].prefix = '198.18.0.1/24')))).toMatch(/^wirestack: s\.json: announce\[0\]\.prefix: invalid IPv4 prefix "198\.18\.0\.1\/24": host bits are set/);
     expect(await configError(edited((c) => c.peers.push({ ...c.peers[0] })))).toBe('wirestack: s.json: peers[1].address: 127.0.0.10 is already peers[0]\n');

@@ -86,6 +86,8 @@ if (mode === 'receive') {
     if (speaker.engine.locRibSize < count) return;
     clearInterval(timer);
     say({ event: 'done', t: Date.now(), routes: speaker.engine.locRibSize, sets: speaker.engine.attributeSets });
+    // where the memory is, once the work is done (the parent reads RSS 3 s later, as bench.sh does)
+    setTimeout(() => say({ event: 'memory', ...process.memoryUsage() }), 2500);
   }, 5);
 }
 // the parent ends this process with SIGTERM

@@ -146,6 +146,9 @@ async function receiveIntoWirestack(dir, port) {
   const c1 = cpuTicks(s.pid);
   await sleep(3000); // as bench.sh: RSS 3 s after convergence
   const r = { seconds: (done.t - est.t) / 1000, ...cpuSpent(c0, c1), rssKb: rssKb(s.pid) };
+  const m = await s.next('memory');
+  const mib = (x) => (x / 2 ** 20).toFixed(0);
+  console.log(`  (wirestack memory: heap ${mib(m.heapUsed)} of ${mib(m.heapTotal)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, ${done.sets.toLocaleString('en')} attribute sets)`);
   await s.stop();
   return r;
 }
@@ -155,12 +158,16 @@ async function receiveIntoBird(dir, port) {
   const from = lineCount(feedLog);
   rig(dir, ['peer', 'bird', String(port)], { SPEAKER_ADDR: addresses.FEED_ADDR, SPEAKER_AS: addresses.FEED_AS, PEER_EXPORT: 'none', PEER_ROUTES: '0' });
   const pid = birdPid(dir, 'bird');
+  const feeder = birdPid(dir, 'feed');
   const est = await birdEstablished(feedLog, 'p2', from);
   const c0 = cpuTicks(pid);
+  const f0 = cpuTicks(feeder);
   const done = await birdHasAll(dir, pid);
   const c1 = cpuTicks(pid);
+  const f1 = cpuTicks(feeder);
   await sleep(3000);
   const r = { seconds: (done - est) / 1000, ...cpuSpent(c0, c1), rssKb: rssKb(pid) };
+  console.log(`  (the BIRD feeder, sending: ${cpuSpent(f0, f1).cpu.toFixed(2)} s CPU)`);
   rig(dir, ['stop', 'bird']);
   return r;
 }

@@ -1,7 +1,8 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { formatIpv4, parseIpv4, parseIpv4Prefix, type Ipv4Address } from '@wirestack/core';
 import type { Rib } from '@wirestack/routing';
-import { BgpEngine, type BestRoute, type EngineEvent, type PeerConfig, type PeerCounters } from '../engine.js';
+import { BgpEngine, type BestRoute, type EngineEvent, type PeerConfig, type PeerCounters, type PolicyChange, type Route } from '../engine.js';
+import type { PrefixMatch, RouteQuery } from '../route-query.js';
 import type { RibInstallOptions } from '../install.js';
 import type { DecisionOptions } from '../decision.js';
 import type { BgpState } from '../fsm.js';
@@ -12,7 +13,10 @@ import type { Policy } from '../policy.js';
  * The node:net driver around BgpEngine: it listens and connects, feeds the
  * engine bytes and the time (Date.now), arms one timer for the engine's
  * next deadline, and carries out its actions. The only place in the
- * package with sockets and timers.
+ * package with sockets and timers. Writes respect backpressure: when
+ * socket.write returns false the engine is told (`writable`) and packs
+ * no further UPDATEs for that peer until 'drain'; each further slice of a
+ * table is packed from setImmediate.
  */
 
 export interface SpeakerPeerOptions extends Omit<PeerConfig, 'address'> {
@@ -30,6 +34,8 @@ export interface SpeakerOptions {
   readonly localAddress?: string;
   /** NEXT_HOP this speaker announces for itself (default: routerId). */
   readonly nextHop?: string;
+  /** RFC 4456 CLUSTER_ID when reflecting routes to `routeReflectorClient` peers, dotted quad (default: routerId). */
+  readonly clusterId?: string;
   readonly peers: readonly SpeakerPeerOptions[];
   readonly decision?: DecisionOptions;
   /** Random source for timer jitter (default Math.random). */
@@ -38,13 +44,32 @@ export interface SpeakerOptions {
   readonly rib?: Rib;
   /** Table and metric of the installed routes (default main, 20). */
   readonly install?: RibInstallOptions;
+  /** 'route' events per change of best route (default true; see EngineConfig.routeEvents). */
+  readonly routeEvents?: boolean;
 }
 
 export type SpeakerEvent = EngineEvent;
 type Listener = (event: SpeakerEvent) => void;
 
+/** `RouteQuery` with the peer as a dotted quad and the prefix as text (`'198.51.100.0/24'`) or a prefix. */
+export interface SpeakerRouteQuery {
+  readonly peer?: string;
+  readonly prefix?: string | BgpPrefix;
+  readonly match?: PrefixMatch;
+  readonly prePolicy?: boolean;
+}
+
 function toPrefix(prefix: string | BgpPrefix): BgpPrefix {
   return typeof prefix === 'string' ? parseIpv4Prefix(prefix) : prefix;
+}
+
+function toQuery(q: SpeakerRouteQuery): RouteQuery {
+  return {
+    ...(q.peer === undefined ? {} : { peer: parseIpv4(q.peer) }),
+    ...(q.prefix === undefined ? {} : { prefix: toPrefix(q.prefix) }),
+    ...(q.match === undefined ? {} : { match: q.match }),
+    ...(q.prePolicy === undefined ? {} : { prePolicy: q.prePolicy }),
+  };
 }
 
 export class BgpSpeaker {
@@ -64,8 +89,10 @@ export class BgpSpeaker {
       asn: options.asn,
       routerId: parseIpv4(options.routerId),
       ...(options.nextHop === undefined ? {} : { nextHop: parseIpv4(options.nextHop) }),
+      ...(options.clusterId === undefined ? {} : { clusterId: parseIpv4(options.clusterId) }),
       ...(options.rib === undefined ? {} : { rib: options.rib }),
       ...(options.install === undefined ? {} : { install: options.install }),
+      ...(options.routeEvents === undefined ? {} : { routeEvents: options.routeEvents }),
       peers,
       ...(options.decision === undefined ? {} : { decision: options.decision }),
       random: options.random ?? Math.random,
@@ -85,6 +112,10 @@ export class BgpSpeaker {
   private readonly unsubscribeRib: (() => void) | undefined;
   /** One pump per burst of routing-table changes (a full table installs a million routes). */
   private pumpQueued = false;
+  /** Connections whose socket.write returned false: the engine packs nothing more for them until 'drain'. */
+  private readonly full = new Set<number>();
+  /** An `engine.output` is scheduled (setImmediate): the next slice of UPDATEs, after timers and other sockets had their turn. */
+  private outputQueued = false;
 
   /** Starts listening (when configured) and starts every peer. */
   async start(): Promise<void> {
@@ -128,12 +159,12 @@ export class BgpSpeaker {
   }
 
   announce(prefix: string | BgpPrefix, attributes: PathAttributes = {}): void {
-    this.engine.announce(toPrefix(prefix), attributes);
+    this.engine.announce(toPrefix(prefix), attributes, Date.now());
     this.pump();
   }
 
   withdraw(prefix: string | BgpPrefix): void {
-    this.engine.withdraw(toPrefix(prefix));
+    this.engine.withdraw(toPrefix(prefix), Date.now());
     this.pump();
   }
 
@@ -141,8 +172,40 @@ export class BgpSpeaker {
     return this.engine.bestRoute(toPrefix(prefix));
   }
 
-  routes(filter: { peer?: string } = {}): BestRoute[] {
-    return this.engine.routes(filter.peer === undefined ? {} : { peer: parseIpv4(filter.peer) });
+  /** Best routes (or with `prePolicy` a peer's routes as received): see `BgpEngine.routes`. */
+  routes(query?: SpeakerRouteQuery & { readonly prePolicy?: false }): BestRoute[];
+  routes(query: SpeakerRouteQuery): Route[];
+  routes(query: SpeakerRouteQuery = {}): Route[] {
+    return this.engine.routes(toQuery(query));
+  }
+
+  /** `routes` one at a time, for a whole table: see `BgpEngine.eachRoute`. */
+  eachRoute(query?: SpeakerRouteQuery & { readonly prePolicy?: false }): Generator<BestRoute, void, undefined>;
+  eachRoute(query: SpeakerRouteQuery): Generator<Route, void, undefined>;
+  eachRoute(query: SpeakerRouteQuery = {}): Generator<Route, void, undefined> {
+    return this.engine.eachRoute(toQuery(query));
+  }
+
+  /** Routes in the Loc-RIB. */
+  get locRibSize(): number {
+    return this.engine.locRibSize;
+  }
+
+  /** Changes of best route so far: how a caller that turned routeEvents off sees routes move. */
+  get locRibChanges(): number {
+    return this.engine.locRibChanges;
+  }
+
+  /** Changes a peer's import and/or export policy while it runs: see `BgpEngine.setPolicy`. */
+  setPolicy(address: string, change: PolicyChange): void {
+    this.engine.setPolicy(parseIpv4(address), change, Date.now());
+    this.pump();
+  }
+
+  /** Cease / Administrative Reset to one peer, then a fresh start (also what brings back a peer stopped by max-prefix). */
+  resetPeer(address: string): void {
+    this.engine.resetPeer(parseIpv4(address), Date.now());
+    this.pump();
   }
 
   peerState(address: string): BgpState | undefined {
@@ -202,10 +265,16 @@ export class BgpSpeaker {
       this.engine.data(id, chunk, Date.now());
       this.pump();
     });
+    socket.on('drain', () => {
+      if (!this.full.delete(id)) return;
+      this.engine.writable(id, true, Date.now());
+      this.pump();
+    });
     socket.on('error', () => {
       // 'close' follows and reports it
     });
     socket.on('close', () => {
+      this.full.delete(id);
       if (this.sockets.get(id) !== socket) return;
       this.sockets.delete(id);
       this.engine.closed(id, Date.now());
@@ -233,9 +302,15 @@ export class BgpSpeaker {
           });
           break;
         }
-        case 'write':
-          this.sockets.get(action.connection)?.write(action.bytes);
+        case 'write': {
+          const socket = this.sockets.get(action.connection);
+          // false: the socket buffers more than its high-water mark; the engine waits for 'drain'
+          if (socket && !socket.write(action.bytes) && !this.full.has(action.connection)) {
+            this.full.add(action.connection);
+            this.engine.writable(action.connection, false, Date.now());
+          }
           break;
+        }
         case 'close': {
           const socket = this.sockets.get(action.connection);
           this.sockets.delete(action.connection);
@@ -247,6 +322,24 @@ export class BgpSpeaker {
     }
     for (const event of this.engine.takeEvents()) for (const l of this.listeners) l(event);
     this.arm();
+    this.scheduleOutput();
+  }
+
+  /**
+   * More UPDATEs wait for connections that take data: pack the next slice
+   * from setImmediate, after the event loop has served timers and other
+   * sockets, so a table being sent never starves keepalives and hold
+   * timers.
+   */
+  private scheduleOutput(): void {
+    if (this.outputQueued || this.stopped || !this.engine.outputPending) return;
+    this.outputQueued = true;
+    setImmediate(() => {
+      this.outputQueued = false;
+      if (this.stopped) return;
+      this.engine.output(Date.now());
+      this.pump();
+    });
   }
 
   private arm(): void {
