@@ -116,6 +116,8 @@ export class BgpSpeaker {
   private readonly full = new Set<number>();
   /** An `engine.output` is scheduled (setImmediate): the next slice of UPDATEs, after timers and other sockets had their turn. */
   private outputQueued = false;
+  /** The read buffer of the connections this speaker opens (see `received`). */
+  private readonly readBuffer = new Uint8Array(64 * 1024);
 
   /** Starts listening (when configured) and starts every peer. */
   async start(): Promise<void> {
@@ -261,10 +263,7 @@ export class BgpSpeaker {
 
   private attach(id: number, socket: Socket): void {
     this.sockets.set(id, socket);
-    socket.on('data', (chunk: Uint8Array) => {
-      this.engine.data(id, chunk, Date.now());
-      this.pump();
-    });
+    socket.on('data', (chunk: Uint8Array) => this.received(id, chunk));
     socket.on('drain', () => {
       if (!this.full.delete(id)) return;
       this.engine.writable(id, true, Date.now());
@@ -282,6 +281,16 @@ export class BgpSpeaker {
     });
   }
 
+  /**
+   * Bytes from a socket. The engine is done with them when `data` returns
+   * (it copies what it keeps), which is what lets connections we open read
+   * into one reused buffer.
+   */
+  private received(id: number, chunk: Uint8Array): void {
+    this.engine.data(id, chunk, Date.now());
+    this.pump();
+  }
+
   /** Carries out the engine's actions, delivers its events, re-arms the timer. */
   private pump(): void {
     for (const action of this.engine.takeActions()) {
@@ -289,10 +298,20 @@ export class BgpSpeaker {
         case 'connect': {
           if (this.stopped) break;
           const local = this.options.localAddress ?? (this.options.listen ? this.options.listen.address : undefined);
+          const id = action.connection;
           const socket = createConnection({
             host: formatIpv4(action.address),
             port: action.port,
             ...(local === undefined ? {} : { localAddress: local }),
+            // reads land in one buffer the speaker reuses, not a new one per read: a full table is
+            // ~100 MB of reads, whose buffers would otherwise linger as garbage in the process's RSS
+            onread: {
+              buffer: this.readBuffer,
+              callback: (length: number, buffer: Uint8Array) => {
+                this.received(id, buffer.subarray(0, length));
+                return true;
+              },
+            },
           });
           socket.setNoDelay(true);
           this.attach(action.connection, socket);
