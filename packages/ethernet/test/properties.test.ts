@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EncodeError, isDecodeError } from '@wirestack/core';
+import { EncodeError, isDecodeError, parseMac } from '@wirestack/core';
 import { macAddress } from '@wirestack/core/arbitraries';
 import {
   type DecodedEthernet,
@@ -270,5 +270,45 @@ describe('crc32', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('payload and padding are views into the caller bytes', () => {
+  // decode makes them with %TypedArray%.prototype.subarray called directly
+  // (see `subarray` in codec.ts): they must stay zero-copy views of the same
+  // memory, at the right place, of the caller's own typed-array class.
+  class Frame extends Uint8Array {}
+  it('share the buffer, sit at offset + 14 and after the payload, and keep the class', () => {
+    fc.assert(
+      fc.property(placed(14), fc.boolean(), ({ buffer, offset }, subclass) => {
+        const bytes = subclass ? new Frame(buffer) : buffer;
+        const d = decodeEthernet(bytes, offset, { mode: 'lax' });
+        expect(d.payload.buffer).toBe(bytes.buffer);
+        expect(d.payload.byteOffset).toBe(bytes.byteOffset + offset + 14);
+        expect(d.payload.constructor).toBe(bytes.constructor);
+        if (d.padding.length > 0) {
+          expect(d.padding.buffer).toBe(bytes.buffer);
+          expect(d.padding.byteOffset).toBe(d.payload.byteOffset + d.payload.length);
+          expect(d.padding.byteOffset + d.padding.length).toBe(bytes.byteOffset + bytes.length);
+          expect(d.padding.constructor).toBe(bytes.constructor);
+        } else {
+          expect(d.payload.byteOffset + d.payload.length).toBe(bytes.byteOffset + bytes.length);
+        }
+        const split = splitPadding(d, d.payload.length >> 1);
+        expect(split.payload.buffer).toBe(bytes.buffer);
+        expect(split.payload.byteOffset).toBe(d.payload.byteOffset);
+        expect(split.payload.constructor).toBe(bytes.constructor);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('write through to the frame', () => {
+    const frame = encodeEthernet({ dst: parseMac('02:00:00:00:00:01'), src: parseMac('02:00:00:00:00:02'), length: 4, payload: Uint8Array.of(1, 2, 3, 4) });
+    const d = decodeEthernet(frame);
+    d.payload[0] = 0xaa;
+    d.padding[0] = 0xbb;
+    expect(frame[14]).toBe(0xaa);
+    expect(frame[18]).toBe(0xbb);
   });
 });
