@@ -25,13 +25,13 @@ export class RawAttributeIndex {
   private arena: Uint8Array = new Uint8Array(1 << 12);
   private view: DataView = new DataView(this.arena.buffer);
   private used = 0;
-  /** Open addressing, linear probing: arena offset + 1 per slot, 0 for empty; at most 3/4 full. */
-  private index: Int32Array = new Int32Array(256);
   /**
-   * The hash of each slot's octets: a probe compares these, sequential in
-   * memory, and reaches into the arena (a cache miss) only on a match.
+   * Open addressing, linear probing, at most 3/4 full: each slot is two
+   * words, the record's arena offset + 1 (0: empty) and the hash of its
+   * octets, side by side, so a probe compares hashes in one cache line and
+   * reaches into the arena (a cache miss) only on a match.
    */
-  private tags: Int32Array = new Int32Array(256);
+  private slots: Int32Array = new Int32Array(2 * 256);
   private count = 0;
 
   constructor(private readonly store: AttributeStore) {}
@@ -43,7 +43,7 @@ export class RawAttributeIndex {
 
   /** Octets held by the arena and the index. */
   get byteLength(): number {
-    return this.arena.byteLength + this.index.byteLength + this.tags.byteLength;
+    return this.arena.byteLength + this.slots.byteLength;
   }
 
   /** The id of the set indexed for bytes[start, end) if that set is still interned, else -1. */
@@ -69,8 +69,8 @@ export class RawAttributeIndex {
       this.arena.set(bytes.subarray(start, end), at + HEADER);
       this.used += HEADER + length;
       this.count++;
-      if (this.count * 4 > this.index.length * 3) this.rebuildIndex(this.index.length * 2);
-      this.place(at, hash, this.index, this.tags);
+      if (this.count * 8 > this.slots.length * 3) this.rebuildIndex(this.slots.length * 2);
+      place(at, hash, this.slots);
     }
     this.view.setInt32(at + 2, id);
     this.view.setInt32(at + 6, this.store.generation(id));
@@ -81,20 +81,19 @@ export class RawAttributeIndex {
     this.arena = new Uint8Array(1 << 12);
     this.view = new DataView(this.arena.buffer);
     this.used = 0;
-    this.index = new Int32Array(256);
-    this.tags = new Int32Array(256);
+    this.slots = new Int32Array(2 * 256);
     this.count = 0;
   }
 
   /** The arena offset of the record holding bytes[start, end), or -1. */
   private recordOf(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const { index, tags, arena } = this;
-    const mask = index.length - 1;
+    const { slots, arena } = this;
+    const mask = slots.length / 2 - 1;
     const length = end - start;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = index[i]!;
+      const slot = slots[2 * i]!;
       if (slot === 0) return -1;
-      if (tags[i] !== hash) continue;
+      if (slots[2 * i + 1] !== hash) continue;
       const at = slot - 1;
       if (((arena[at]! << 8) | arena[at + 1]!) !== length) continue;
       let same = true;
@@ -108,20 +107,11 @@ export class RawAttributeIndex {
     }
   }
 
-  private place(at: number, hash: number, index: Int32Array, tags: Int32Array): void {
-    const mask = index.length - 1;
-    let i = hash & mask;
-    while (index[i] !== 0) i = (i + 1) & mask;
-    index[i] = at + 1;
-    tags[i] = hash;
-  }
-
-  private rebuildIndex(capacity: number): void {
-    const index = new Int32Array(capacity);
-    const tags = new Int32Array(capacity);
-    for (let i = 0; i < this.index.length; i++) if (this.index[i] !== 0) this.place(this.index[i]! - 1, this.tags[i]!, index, tags);
-    this.index = index;
-    this.tags = tags;
+  /** A new slot array of `length` words holding every record. */
+  private rebuildIndex(length: number): void {
+    const slots = new Int32Array(length);
+    for (let i = 0; i < this.slots.length; i += 2) if (this.slots[i] !== 0) place(this.slots[i]! - 1, this.slots[i + 1]!, slots);
+    this.slots = slots;
   }
 
   /** By half again (a full table's arena is some megabytes: doubling would waste up to half of it). */
@@ -133,6 +123,15 @@ export class RawAttributeIndex {
     this.arena = arena;
     this.view = new DataView(arena.buffer);
   }
+}
+
+/** Puts the record at arena offset `at`, whose octets hash to `hash`, in the first free slot of its probe run. */
+function place(at: number, hash: number, slots: Int32Array): void {
+  const mask = slots.length / 2 - 1;
+  let i = hash & mask;
+  while (slots[2 * i] !== 0) i = (i + 1) & mask;
+  slots[2 * i] = at + 1;
+  slots[2 * i + 1] = hash;
 }
 
 /** A record's header: length (uint16), set id (int32), set generation (int32). */

@@ -32,7 +32,11 @@ export class AttributeStore {
   private readonly sets: (PathAttributes | undefined)[] = [undefined];
   private hashes: Int32Array = new Int32Array(64);
   private refs: Int32Array = new Int32Array(64);
-  /** Bumped each time an id is given to a set, so a holder of (id, generation) can tell it still names that set. */
+  /**
+   * Bumped when an id is given to a set and again when the set is
+   * forgotten (odd: in use), so a holder of (id, generation) can tell with
+   * one read that the id still names the set it recorded.
+   */
   private generations: Int32Array = new Int32Array(64);
   /** Open addressing, linear probing: id + 1 per slot, 0 for an empty slot; at most 3/4 full. */
   private index: Int32Array = new Int32Array(128);
@@ -85,6 +89,7 @@ export class AttributeStore {
   release(id: number): void {
     if (this.sets[id] === undefined || --this.refs[id]! > 0) return;
     this.sets[id] = undefined;
+    this.generations[id]!++;
     this.free.push(id);
     this.count--;
     this.unindex(id);
@@ -108,7 +113,7 @@ export class AttributeStore {
 
   /** True when `id` still names the set it named at `generation` (not forgotten, not reused). */
   names(id: number, generation: number): boolean {
-    return this.sets[id] !== undefined && this.generations[id] === generation;
+    return this.generations[id] === generation;
   }
 
   /** Removes `id` from the index, shifting later members of its probe run back (no tombstones). */
