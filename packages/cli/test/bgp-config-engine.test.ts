@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BgpSpeaker } from '@wirestack/bgp/node';
-import { ConfigError, parseBgpConfig } from '../src/bgp-config.js';
+import { parseBgpConfig } from '../src/bgp-config.js';
+import { configMistake as mistake } from './helpers.js';
 
 /**
  * The configuration keys of route reflection, soft reconfiguration and the
@@ -23,15 +24,6 @@ function config(edit: (c: any) => void): string {
   return JSON.stringify(c);
 }
 
-function mistake(text: string): string {
-  try {
-    parseBgpConfig(text);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('no ConfigError');
-}
 
 describe('wirestack bgp config: clusterId, routeReflectorClient, keepPrePolicy, maxPrefixRestart', () => {
   it('become speaker options, and the speaker takes them', async () => {

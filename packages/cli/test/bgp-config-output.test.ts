@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseBgpConfig } from '../src/bgp-config.js';
+import { parseBgpConfig } from '../src/bgp-config.js';
+import { configMistake as mistake } from './helpers.js';
 
 /** The per-peer MRAI key: parsed into the peer's options, with the path of a bad value. */
 
@@ -9,15 +10,6 @@ function withMrai(value: unknown): string {
   return JSON.stringify({ ...BASE, peers: [{ ...BASE.peers[0], minRouteAdvertisementInterval: value }] });
 }
 
-function mistake(text: string): string {
-  try {
-    parseBgpConfig(text);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('no ConfigError');
-}
 
 describe('wirestack bgp config: minRouteAdvertisementInterval', () => {
   it('is a peer option in seconds, absent by default', () => {

@@ -1,3 +1,4 @@
+import { ConfigError, parseBgpConfig } from '../src/bgp-config.js';
 import { OutputClosed, type Io, type Signal } from '../src/io.js';
 
 /** An in-memory Io: files in a map, output collected; `closeAfter` makes stdout act like `| head -c N`. */
@@ -71,4 +72,15 @@ export function fakeIo(files: Record<string, Uint8Array | string> = {}, options:
       return all.split('\n').slice(0, -1);
     },
   };
+}
+
+/** The message of the ConfigError that parsing `text` throws (fails when it parses). */
+export function configMistake(text: string): string {
+  try {
+    parseBgpConfig(text);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('no ConfigError');
 }
