@@ -63,21 +63,40 @@ const VXLAN = 6;
 const BUILTIN_CODES: Readonly<Record<string, number>> = { ethernet: ETHERNET, vlan: VLAN, arp: ARP, ipv4: IPV4, icmp: ICMP, udp: UDP, vxlan: VXLAN };
 const BUILTIN_NAMES: readonly LayerName[] = ['ethernet', 'vlan', 'arp', 'ipv4', 'icmp', 'udp', 'vxlan'];
 
-/** A view pool per layer kind: frames nest (VXLAN), so each kind needs one view per depth. */
-class Pool<V> {
-  private readonly views: V[] = [];
-  used = 0;
-  constructor(private readonly make: () => V) {}
-  take(): V {
-    if (this.used === this.views.length) this.views.push(this.make());
-    return this.views[this.used++]!;
-  }
+// The walk's errors, built out of line: an object literal and a `new` at
+// every check would swell the steps' bytecode, and V8's inlining budget (for
+// the view getters each step calls) is counted in bytecode.
+function fault(code: DecodeErrorCode, layer: string, offset: number): DecodeError {
+  return new DecodeError({ code, layer, offset });
+}
+
+function truncated(layer: string, offset: number, required: number, available: number): DecodeError {
+  return new DecodeError({ code: 'truncated', layer, offset, required, available });
+}
+
+/**
+ * The views of one depth of the walk, one per built-in layer kind. A
+ * layer's depth is its slot, so no two layers of one frame share a view,
+ * even when frames nest (VXLAN), and nothing needs resetting between
+ * frames. Made up front (7 small objects per depth): creating them on first
+ * use put a `new` without type feedback in every step, and the first frame
+ * of each new parser then deoptimised all of them.
+ */
+class DepthViews {
+  readonly ethernet = new EthernetView();
+  readonly vlan = new VlanTagView();
+  readonly arp = new ArpView();
+  readonly ipv4 = new Ipv4View();
+  readonly icmp = new IcmpView();
+  readonly udp = new UdpView();
+  readonly vxlan = new VxlanView();
 }
 
 /**
  * Decodes whole frames into preallocated views, gopacket's
  * DecodingLayerParser idea: `parse(frame)` fills `layers[0..count)` and
- * allocates nothing per packet (views are pooled per depth and reused).
+ * allocates nothing per packet (one view per depth and layer kind, made with
+ * the parser and re-pointed at each frame).
  *
  * The walk starts at Ethernet and follows the registry's bindings; it
  * stops at the first layer it does not know, leaving the rest as payload
@@ -115,13 +134,8 @@ export class StackParser {
   private readonly byUdpPort = new Int16Array(0x10000).fill(NONE);
   /** Layer names by code: the built-in ones (0..6), then the registry's custom layers. */
   private readonly names: LayerName[] = [...BUILTIN_NAMES];
-  private readonly ethernet = new Pool(() => new EthernetView());
-  private readonly vlan = new Pool(() => new VlanTagView());
-  private readonly arp = new Pool(() => new ArpView());
-  private readonly ipv4 = new Pool(() => new Ipv4View());
-  private readonly icmp = new Pool(() => new IcmpView());
-  private readonly udp = new Pool(() => new UdpView());
-  private readonly vxlan = new Pool(() => new VxlanView());
+  /** Views by depth, beside `layers`. */
+  private readonly depths: DepthViews[];
 
   constructor(options: StackParserOptions = {}) {
     this.registry = options.registry ?? defaultRegistry;
@@ -129,6 +143,7 @@ export class StackParser {
     this.verify = options.verify ?? 'all';
     this.maxLayers = options.maxLayers ?? DEFAULT_MAX_LAYERS;
     this.layers = Array.from({ length: this.maxLayers }, () => new LayerSlot());
+    this.depths = Array.from({ length: this.maxLayers }, () => new DepthViews());
     const b = this.registry.bindings();
     for (const [key, layer] of b.etherTypes) this.byEtherType[key] = this.code(layer);
     for (const [key, layer] of b.ipProtocols) this.byIpProtocol[key] = this.code(layer);
@@ -167,8 +182,6 @@ export class StackParser {
     this.errorLayer = '';
     this.errorCode = '';
     this.errorOffset = 0;
-    this.ethernet.used = this.vlan.used = this.arp.used = this.ipv4.used = 0;
-    this.icmp.used = this.udp.used = this.vxlan.used = 0;
     this.offset = 0;
     this.end = frame.length;
     this.key = 0;
@@ -184,38 +197,18 @@ export class StackParser {
           break;
         }
         const slot = this.layers[this.count]!;
+        const at = this.depths[this.count]!;
         slot.layer = this.names[next]!;
         slot.offset = this.offset;
         slot.tpid = 0;
         slot.custom = undefined;
-        // One method per layer: each gets V8's inlining budget of its own
-        // (one function walking every layer runs out of it, and then every
-        // view getter is a real call).
-        switch (next) {
-          case ETHERNET:
-            next = this.stepEthernet(frame, slot);
-            break;
-          case VLAN:
-            next = this.stepVlan(frame, slot);
-            break;
-          case ARP:
-            next = this.stepArp(frame, slot);
-            break;
-          case IPV4:
-            next = this.stepIpv4(frame, slot);
-            break;
-          case ICMP:
-            next = this.stepIcmp(frame, slot);
-            break;
-          case UDP:
-            next = this.stepUdp(frame, slot);
-            break;
-          case VXLAN:
-            next = this.stepVxlan(frame, slot);
-            break;
-          default:
-            next = this.stepCustom(frame, slot);
-        }
+        // One method per layer, called through a table: a call whose target
+        // varies is never inlined, so each step is optimised on its own with
+        // V8's whole inlining budget for its view's getters. (A switch of
+        // direct calls lets V8 inline the first steps into `parse`, run out
+        // of budget there, and leave getters such as IPv4's Total Length as
+        // real calls.)
+        next = (next < BUILTIN_NAMES.length ? STEPS[next]! : STEP_CUSTOM).call(this, frame, slot, at);
         slot.end = this.end;
         this.count++;
         // A layer that reached the end has nothing more to dispatch.
@@ -230,9 +223,9 @@ export class StackParser {
     return this.count;
   }
 
-  private stepEthernet(frame: Uint8Array, slot: LayerSlot): number {
+  private stepEthernet(frame: Uint8Array, slot: LayerSlot, at: DepthViews): number {
     const offset = this.offset;
-    const v = this.ethernet.take().reset(frame, offset);
+    const v = at.ethernet.reset(frame, offset);
     slot.view = v;
     slot.headerLength = ETHERNET_HEADER;
     const type = v.etherType;
@@ -242,12 +235,12 @@ export class StackParser {
       return this.byEtherType[type]!;
     }
     if (this.offset + type <= this.end) this.end = this.offset + type;
-    else this.problem(new DecodeError({ code: 'truncated', layer: 'ethernet', offset: this.offset, required: type, available: this.end - this.offset }));
+    else this.problem(truncated('ethernet', this.offset, type, this.end - this.offset));
     return NONE;
   }
 
-  private stepVlan(frame: Uint8Array, slot: LayerSlot): number {
-    const v = this.vlan.take().reset(frame, this.offset);
+  private stepVlan(frame: Uint8Array, slot: LayerSlot, at: DepthViews): number {
+    const v = at.vlan.reset(frame, this.offset);
     slot.view = v;
     slot.headerLength = VLAN_TAG;
     slot.tpid = this.key;
@@ -257,8 +250,8 @@ export class StackParser {
     return this.byEtherType[type]!;
   }
 
-  private stepArp(frame: Uint8Array, slot: LayerSlot): number {
-    const v = this.arp.take().reset(frame, this.offset);
+  private stepArp(frame: Uint8Array, slot: LayerSlot, at: DepthViews): number {
+    const v = at.arp.reset(frame, this.offset);
     slot.view = v;
     slot.headerLength = v.headerLength;
     this.offset += v.headerLength;
@@ -266,23 +259,23 @@ export class StackParser {
     return NONE;
   }
 
-  private stepIpv4(frame: Uint8Array, slot: LayerSlot): number {
+  private stepIpv4(frame: Uint8Array, slot: LayerSlot, at: DepthViews): number {
     const offset = this.offset;
-    const v = this.ipv4.take().reset(frame, offset);
+    const v = at.ipv4.reset(frame, offset);
     slot.view = v;
     this.ip = v;
     const headerLength = v.headerLength;
     slot.headerLength = headerLength;
-    if (v.version !== 4) this.problem(new DecodeError({ code: 'bad-version', layer: 'ipv4', offset }));
-    if (v.ihl < 5) this.problem(new DecodeError({ code: 'bad-header-length', layer: 'ipv4', offset }));
+    if (v.version !== 4) this.problem(fault('bad-version', 'ipv4', offset));
+    if (v.ihl < 5) this.problem(fault('bad-header-length', 'ipv4', offset));
     if (this.verify !== 'none' && !v.verifyChecksum()) {
-      this.problem(new DecodeError({ code: 'bad-checksum', layer: 'ipv4', offset: offset + 10 }));
+      this.problem(fault('bad-checksum', 'ipv4', offset + 10));
     }
     const totalLength = v.totalLength;
     if (totalLength < headerLength) {
-      this.problem(new DecodeError({ code: 'bad-length', layer: 'ipv4', offset: offset + 2 }));
+      this.problem(fault('bad-length', 'ipv4', offset + 2));
     } else if (offset + totalLength > this.end) {
-      this.problem(new DecodeError({ code: 'truncated', layer: 'ipv4', offset, required: totalLength, available: this.end - offset }));
+      this.problem(truncated('ipv4', offset, totalLength, this.end - offset));
     } else {
       this.end = offset + totalLength;
     }
@@ -291,52 +284,52 @@ export class StackParser {
     return v.isFragment ? NONE : this.byIpProtocol[v.protocol]!;
   }
 
-  private stepIcmp(frame: Uint8Array, slot: LayerSlot): number {
+  private stepIcmp(frame: Uint8Array, slot: LayerSlot, at: DepthViews): number {
     const offset = this.offset;
-    const v = this.icmp.take().reset(frame, offset, this.end - offset);
+    const v = at.icmp.reset(frame, offset, this.end - offset);
     slot.view = v;
     slot.headerLength = v.headerLength;
     if (this.verify === 'all' && !v.verifyChecksum()) {
-      this.problem(new DecodeError({ code: 'bad-checksum', layer: 'icmp', offset: offset + 2 }));
+      this.problem(fault('bad-checksum', 'icmp', offset + 2));
     }
     this.offset = this.end; // the message runs to the end of the IP payload
     return NONE;
   }
 
-  private stepUdp(frame: Uint8Array, slot: LayerSlot): number {
+  private stepUdp(frame: Uint8Array, slot: LayerSlot, at: DepthViews): number {
     const offset = this.offset;
-    const v = this.udp.take().reset(frame, offset);
+    const v = at.udp.reset(frame, offset);
     slot.view = v;
     slot.headerLength = UDP_HEADER;
     const length = v.length;
     if (length < UDP_HEADER) {
-      this.problem(new DecodeError({ code: 'bad-length', layer: 'udp', offset: offset + 4 }));
+      this.problem(fault('bad-length', 'udp', offset + 4));
     } else if (offset + length > this.end) {
-      this.problem(new DecodeError({ code: 'truncated', layer: 'udp', offset, required: length, available: this.end - offset }));
+      this.problem(truncated('udp', offset, length, this.end - offset));
     } else {
       this.end = offset + length;
       const ip = this.ip;
       if (this.verify === 'all' && ip !== undefined && v.checksum !== 0 && v.verifyChecksum(ip.src, ip.dst) === false) {
-        this.problem(new DecodeError({ code: 'bad-checksum', layer: 'udp', offset: offset + 6 }));
+        this.problem(fault('bad-checksum', 'udp', offset + 6));
       }
     }
     this.offset = offset + UDP_HEADER;
     return this.udpNext(v.dstPort, v.srcPort);
   }
 
-  private stepVxlan(frame: Uint8Array, slot: LayerSlot): number {
+  private stepVxlan(frame: Uint8Array, slot: LayerSlot, at: DepthViews): number {
     const offset = this.offset;
-    const v = this.vxlan.take().reset(frame, offset);
+    const v = at.vxlan.reset(frame, offset);
     slot.view = v;
     slot.headerLength = VXLAN_HEADER;
     if (v.flags !== 0x08 || v.reserved1 !== 0 || v.reserved2 !== 0) {
-      this.problem(new DecodeError({ code: v.hasVni ? 'reserved' : 'bad-value', layer: 'vxlan', offset }));
+      this.problem(fault(v.hasVni ? 'reserved' : 'bad-value', 'vxlan', offset));
     }
     this.offset = offset + VXLAN_HEADER;
     return ETHERNET;
   }
 
-  private stepCustom(frame: Uint8Array, slot: LayerSlot): number {
+  private stepCustom(frame: Uint8Array, slot: LayerSlot, _at: DepthViews): number {
     const codec = this.registry.customLayer(slot.layer);
     if (codec === undefined) throw new TypeError(`no codec for layer '${slot.layer}'`);
     const decoded = codec.decode(frame, this.offset, this.end, this.lax ? { mode: 'lax' } : undefined);
@@ -366,3 +359,17 @@ export class StackParser {
     this.errorOffset = error.offset;
   }
 }
+
+// The step methods by layer code (ETHERNET..VXLAN), for `parse`'s table
+// call. Bracket access reaches the private methods from outside the class.
+type Step = (this: StackParser, frame: Uint8Array, slot: LayerSlot, at: DepthViews) => number;
+const STEPS: readonly Step[] = [
+  StackParser.prototype['stepEthernet'],
+  StackParser.prototype['stepVlan'],
+  StackParser.prototype['stepArp'],
+  StackParser.prototype['stepIpv4'],
+  StackParser.prototype['stepIcmp'],
+  StackParser.prototype['stepUdp'],
+  StackParser.prototype['stepVxlan'],
+];
+const STEP_CUSTOM: Step = StackParser.prototype['stepCustom'];
