@@ -30,6 +30,7 @@ export {
 } from './addresses.js';
 export {
   checksumAdd,
+  checksumAddView,
   checksumAddU16,
   checksumAddU32,
   checksumFold,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
 import {
   checksumAdd,
+  checksumAddView,
   checksumAddU32,
   checksumFold,
   checksumUpdate16,
@@ -62,6 +63,55 @@ describe('internetChecksum', () => {
         expect(~checksumFold(chained) & 0xffff).toBe(referenceChecksum(whole));
       }),
     );
+  });
+});
+
+describe('checksumFold', () => {
+  /** Folding as RFC 1071 describes it, one end-around carry at a time. */
+  function referenceFold(sum: number): number {
+    while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+    return sum;
+  }
+
+  it('folds any sum as the carry loop does, on both sides of 2^32', () => {
+    const edges = [0, 1, 0xffff, 0x10000, 0x1fffe, 0x1ffff, 0xffff_fffe, 0xffff_ffff, 0x1_0000_0000, 0x1_0000_ffff, 2 ** 37, 2 ** 53 - 1];
+    for (const sum of edges) expect(checksumFold(sum), `sum ${sum}`).toBe(referenceFold(sum));
+    fc.assert(
+      fc.property(fc.oneof(fc.nat(0xffff_ffff), fc.integer({ min: 0x1_0000_0000, max: Number.MAX_SAFE_INTEGER })), (sum) => {
+        expect(checksumFold(sum)).toBe(referenceFold(sum));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('checksumAddView', () => {
+  it('adds exactly what checksumAdd adds, over any range of any view, with any initial sum', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.nat(7),
+        fc.nat(300),
+        fc.nat(300),
+        fc.nat(0xffff_ffff),
+        (bytes, lead, a, b, initial) => {
+          // The bytes at an odd or even place in a larger buffer, viewed from `lead` on.
+          const buffer = new Uint8Array(lead + bytes.length + 5).fill(0xee);
+          buffer.set(bytes, lead);
+          const view = new DataView(buffer.buffer, lead, bytes.length);
+          const start = Math.min(a, b, bytes.length);
+          const end = Math.min(Math.max(a, b), bytes.length);
+          expect(checksumAddView(view, start, end, initial)).toBe(checksumAdd(bytes, start, end, initial));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives the RFC 1071 section 3 example sum', () => {
+    const bytes = fromHex('0001f203f4f5f6f7');
+    expect(checksumFold(checksumAddView(new DataView(bytes.buffer)))).toBe(0xddf2);
+    expect(checksumFold(checksumAddView(new DataView(bytes.buffer), 0, 8))).toBe(0xddf2);
   });
 });
 

@@ -53,3 +53,4 @@ export {
 } from './pcap.js';
 export { type PcapngWriterOptions, PcapngWriter, writePcapng } from './pcapng.js';
 export { CaptureDecoder, readCapture, readCaptureStream, captureInfo } from './capture.js';
+export { type UdpFrameFields, type UdpFrameChanges, UdpFrameTemplate } from './udp-frame.js';
