@@ -6,7 +6,7 @@
 
 /** Counters of one port; frames are counted on the port they arrived on unless said otherwise. */
 export interface PortCounters {
-  /** Frames received (passed to `receive`). */
+  /** Frames received (passed to `receive`): each ends in exactly one of dropped, forwarded, flooded, delivered and trapped. */
   readonly received: number;
   /** Of those, dropped (any DropReason). */
   readonly dropped: number;
@@ -38,8 +38,13 @@ export interface PortCounters {
   readonly remoteLimit: number;
 }
 
+/**
+ * The counters kept, counter-major: `values[counter * maxPorts + port]`.
+ * `received` is not among them: every frame `receive` takes ends in
+ * exactly one of dropped, forwarded, flooded, delivered and trapped, so
+ * `snapshot` adds those up, and the frame path does one store fewer.
+ */
 export const COUNTER_NAMES = [
-  'received',
   'dropped',
   'vlanFiltered',
   'forwarded',
@@ -54,28 +59,34 @@ export const COUNTER_NAMES = [
   'remoteLearned',
   'remoteMoved',
   'remoteLimit',
-] as const satisfies readonly (keyof PortCounters)[];
+] as const satisfies readonly Exclude<keyof PortCounters, 'received'>[];
 
-export const C_RECEIVED = 0;
-export const C_DROPPED = 1;
-export const C_VLAN_FILTERED = 2;
-export const C_FORWARDED = 3;
-export const C_FLOODED = 4;
-export const C_DELIVERED = 5;
-export const C_TRAPPED = 6;
-export const C_TRANSMITTED = 7;
-export const C_LEARNED = 8;
-export const C_MOVED = 9;
-export const C_LEARN_LIMIT = 10;
-export const C_OWN_SOURCE = 11;
-export const C_REMOTE_LEARNED = 12;
-export const C_REMOTE_MOVED = 13;
-export const C_REMOTE_LIMIT = 14;
+export const C_DROPPED = 0;
+export const C_VLAN_FILTERED = 1;
+export const C_FORWARDED = 2;
+export const C_FLOODED = 3;
+export const C_DELIVERED = 4;
+export const C_TRAPPED = 5;
+export const C_TRANSMITTED = 6;
+export const C_LEARNED = 7;
+export const C_MOVED = 8;
+export const C_LEARN_LIMIT = 9;
+export const C_OWN_SOURCE = 10;
+export const C_REMOTE_LEARNED = 11;
+export const C_REMOTE_MOVED = 12;
+export const C_REMOTE_LIMIT = 13;
 
+/** One port's counters (`port` = -1: summed over every port). */
 export function snapshot(values: Float64Array, maxPorts: number, port: number): PortCounters {
   const out: Record<string, number> = {};
-  COUNTER_NAMES.forEach((name, i) => (out[name] = values[i * maxPorts + port]!));
-  return out as unknown as PortCounters;
+  COUNTER_NAMES.forEach((name, i) => {
+    let sum = 0;
+    if (port >= 0) sum = values[i * maxPorts + port]!;
+    else for (let p = 0; p < maxPorts; p++) sum += values[i * maxPorts + p]!;
+    out[name] = sum;
+  });
+  const c = out as unknown as Omit<PortCounters, 'received'>;
+  return { received: c.dropped + c.forwarded + c.flooded + c.delivered + c.trapped, ...c };
 }
 
 export function clearPort(values: Float64Array, maxPorts: number, port: number): void {

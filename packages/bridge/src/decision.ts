@@ -122,7 +122,9 @@ export class BridgeDecision {
     this.tagged = false;
     this.port = -1;
     this.untagged = false;
-    this.remotes = NO_REMOTES;
+    // Compared first: storing an object costs a write barrier, and the
+    // field is nearly always NO_REMOTES already.
+    if (this.remotes !== NO_REMOTES) this.remotes = NO_REMOTES;
     this.local = false;
     this.localUntagged = false;
     this.floodCount = 0;

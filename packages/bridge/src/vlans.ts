@@ -29,6 +29,8 @@ export interface VlanFlags {
 export class PortVlans {
   readonly flags = new Uint8Array(4096);
   pvid = 0;
+  /** soleUntagged()'s answer, or -2 when it has to be worked out again. */
+  private sole = 0;
 
   /**
    * `bridge vlan add vid N [pvid] [untagged]`. Re-adding an existing VID
@@ -38,6 +40,7 @@ export class PortVlans {
   add(vid: number, options: VlanFlags): void {
     checkVid(vid);
     this.flags[vid] = VLAN_MEMBER | (options.untagged ? VLAN_UNTAGGED : 0);
+    this.sole = -2;
     if (options.pvid) this.pvid = vid;
     else if (this.pvid === vid) this.pvid = 0;
   }
@@ -47,8 +50,31 @@ export class PortVlans {
     checkVid(vid);
     if (this.flags[vid] === 0) return false;
     this.flags[vid] = 0;
+    this.sole = -2;
     if (this.pvid === vid) this.pvid = 0;
     return true;
+  }
+
+  /**
+   * The one VID that leaves this port untagged, 0 when none does, -1 when
+   * several do. Ports have at most one (an access port's VLAN, a trunk's
+   * native VLAN) nearly always, so the bridge's fast path keeps it in a
+   * word per port instead of reading `flags` per frame.
+   */
+  soleUntagged(): number {
+    if (this.sole === -2) {
+      let sole = 0;
+      for (let vid = VID_MIN; vid <= VID_MAX; vid++) {
+        if ((this.flags[vid]! & VLAN_UNTAGGED) === 0) continue;
+        if (sole !== 0) {
+          sole = -1;
+          break;
+        }
+        sole = vid;
+      }
+      this.sole = sole;
+    }
+    return this.sole;
   }
 
   has(vid: number): boolean {
