@@ -8,7 +8,7 @@
  *    through one reused EthernetView: classify the VLAN, ingress-filter,
  *    learn/refresh the source, look up the destination. Frames rotate through
  *    a pool of 16,384 distinct buffers with random (source, destination)
- *    pairs, so FDB reads are spread over the whole 8 MB table (beyond this
+ *    pairs, so FDB reads are spread over the whole 7 MB table (beyond this
  *    machine's 2 MB L2: about two cache misses per frame). Target: >= 15 M
  *    frames/s. The same again with 512 frames in the pool, traffic with
  *    locality (the same 100,000 MACs learned, the frames' entries cached).
