@@ -278,6 +278,7 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
     next = { ...rest, state: 'OpenSent' };
   };
 
+  if (ignoredEvent(s.state, event.type)) return { state: s, actions };
   switch (s.state) {
     case 'Idle':
       switch (event.type) {
@@ -306,13 +307,6 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
     case 'Connect':
     case 'Active':
       switch (event.type) {
-        case 'ManualStart':
-        case 'AutomaticStart':
-        case 'ManualStart_with_PassiveTcpEstablishment':
-        case 'AutomaticStart_with_PassiveTcpEstablishment':
-        case 'AutomaticStart_with_DampPeerOscillations':
-        case 'AutomaticStart_with_DampPeerOscillations_and_PassiveTcpEstablishment':
-          break;
         case 'ManualStop':
           toIdle({ counter: 'reset', damp: false, disconnect: true });
           break;
@@ -348,17 +342,6 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
 
     case 'OpenSent':
       switch (event.type) {
-        case 'ManualStart':
-        case 'AutomaticStart':
-        case 'ManualStart_with_PassiveTcpEstablishment':
-        case 'AutomaticStart_with_PassiveTcpEstablishment':
-        case 'AutomaticStart_with_DampPeerOscillations':
-        case 'AutomaticStart_with_DampPeerOscillations_and_PassiveTcpEstablishment':
-        case 'TcpConnection_Valid':
-        case 'Tcp_CR_Acked':
-        case 'TcpConnectionConfirmed':
-        case 'Tcp_CR_Invalid':
-          break; // a second connection is the collision logic's (§6.8), outside this connection's FSM
         case 'ManualStop':
         case 'AutomaticStop':
           stopWithCease(event);
@@ -394,17 +377,6 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
     case 'OpenConfirm':
     case 'Established':
       switch (event.type) {
-        case 'ManualStart':
-        case 'AutomaticStart':
-        case 'ManualStart_with_PassiveTcpEstablishment':
-        case 'AutomaticStart_with_PassiveTcpEstablishment':
-        case 'AutomaticStart_with_DampPeerOscillations':
-        case 'AutomaticStart_with_DampPeerOscillations_and_PassiveTcpEstablishment':
-        case 'TcpConnection_Valid':
-        case 'Tcp_CR_Acked':
-        case 'TcpConnectionConfirmed':
-        case 'Tcp_CR_Invalid':
-          break;
         case 'ManualStop':
         case 'AutomaticStop':
           stopWithCease(event);
@@ -479,6 +451,28 @@ export function stepFsm(config: FsmConfig, s: FsmState, event: FsmEvent, now: nu
 
   if (next.state !== s.state) actions.push({ type: 'state', from: s.state, to: next.state });
   return { state: next, actions };
+}
+
+/** Start events: a session that has left Idle has already started (RFC 4271 §8.2.2). */
+const START_EVENTS: ReadonlySet<FsmEvent['type']> = new Set([
+  'ManualStart',
+  'AutomaticStart',
+  'ManualStart_with_PassiveTcpEstablishment',
+  'AutomaticStart_with_PassiveTcpEstablishment',
+  'AutomaticStart_with_DampPeerOscillations',
+  'AutomaticStart_with_DampPeerOscillations_and_PassiveTcpEstablishment',
+]);
+/**
+ * Another connection's events: once an OPEN has gone out, a second
+ * connection is the collision logic's (§6.8), outside this connection's FSM.
+ */
+const OTHER_CONNECTION_EVENTS: ReadonlySet<FsmEvent['type']> = new Set(['TcpConnection_Valid', 'Tcp_CR_Acked', 'TcpConnectionConfirmed', 'Tcp_CR_Invalid']);
+
+/** The events a state ignores: no action, no state change. */
+function ignoredEvent(state: BgpState, type: FsmEvent['type']): boolean {
+  if (state === 'Idle') return false;
+  if (START_EVENTS.has(type)) return true;
+  return state !== 'Connect' && state !== 'Active' && OTHER_CONNECTION_EVENTS.has(type);
 }
 
 /**
