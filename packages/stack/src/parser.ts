@@ -178,7 +178,6 @@ export class StackParser {
 
   /** Parses `frame`; returns the number of layers (also in `count`). */
   parse(frame: Uint8Array): number {
-    this.count = 0;
     this.errorLayer = '';
     this.errorCode = '';
     this.errorOffset = 0;
@@ -186,19 +185,22 @@ export class StackParser {
     this.end = frame.length;
     this.key = 0;
     this.ip = undefined;
+    const { layers, depths, names, maxLayers } = this;
+    // The count lives in a local during the walk (a register, not a field
+    // reloaded after every step's call) and is stored on every way out.
+    let count = 0;
     let next = ETHERNET;
     try {
       while (next !== NONE) {
-        if (this.count === this.maxLayers) {
-          const name = this.names[next]!;
-          const error = new DecodeError({ code: 'too-many-layers', layer: name, offset: this.offset, message: `${name} at offset ${this.offset}: more than ${this.maxLayers} layers` });
+        if (count === maxLayers) {
+          const name = names[next]!;
+          const error = new DecodeError({ code: 'too-many-layers', layer: name, offset: this.offset, message: `${name} at offset ${this.offset}: more than ${maxLayers} layers` });
           if (!this.lax) throw error;
           this.fail(error);
           break;
         }
-        const slot = this.layers[this.count]!;
-        const at = this.depths[this.count]!;
-        slot.layer = this.names[next]!;
+        const slot = layers[count]!;
+        slot.layer = names[next]!;
         slot.offset = this.offset;
         slot.tpid = 0;
         slot.custom = undefined;
@@ -208,19 +210,21 @@ export class StackParser {
         // direct calls lets V8 inline the first steps into `parse`, run out
         // of budget there, and leave getters such as IPv4's Total Length as
         // real calls.)
-        next = (next < BUILTIN_NAMES.length ? STEPS[next]! : STEP_CUSTOM).call(this, frame, slot, at);
+        next = (next < BUILTIN_NAMES.length ? STEPS[next]! : STEP_CUSTOM).call(this, frame, slot, depths[count]!);
         slot.end = this.end;
-        this.count++;
+        count++;
         // A layer that reached the end has nothing more to dispatch.
         if (this.offset > this.end) this.offset = this.end;
       }
     } catch (error) {
+      this.count = count;
       if (!this.lax || !isDecodeError(error)) throw error;
       this.fail(error);
     }
+    this.count = count;
     this.payloadOffset = this.offset;
     this.payloadEnd = this.end;
-    return this.count;
+    return count;
   }
 
   private stepEthernet(frame: Uint8Array, slot: LayerSlot, at: DepthViews): number {
