@@ -1,5 +1,5 @@
 import { PrefixTable } from './prefix-table.js';
-import type { AttributeStore } from './rib.js';
+import type { AttributeStore } from './attribute-store.js';
 
 /**
  * A peer's Adj-RIB-Out, kept as which route was advertised rather than

@@ -1,6 +1,6 @@
 import { formatIpv4, type Ipv4Address } from '@wirestack/core';
 import type { Rib } from '@wirestack/routing';
-import { firstAs, mergeAs4, splitAs4 } from './as-path.js';
+import { firstAs, splitAs4 } from './as-path.js';
 import { attributesForPropagation, encodeAttributes } from './attributes.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { DECISION_STEPS, decide, type Candidate, type DecisionOptions, type DecisionStepName, type RouteSource } from './decision.js';
@@ -26,11 +26,13 @@ import { OUTPUT_SLICE, PeerOutput, keysBySet } from './peer-output.js';
 import { applyPolicy, effectivePolicy, type Policy } from './policy.js';
 import { NextHopResolver, type RibInstallOptions } from './install.js';
 import { PrefixTable } from './prefix-table.js';
-import { AttributeStore, RouteTable, prefixKey, prefixOfKey } from './rib.js';
+import { AttributeStore, type ReceivedOctets } from './attribute-store.js';
+import { prefixKey, prefixOfKey } from './nlri.js';
+import { RouteTable } from './rib.js';
+import { receivedAttributes } from './received-attributes.js';
 import { reflectedAttributes, reflectionLoop, reflects } from './route-reflection.js';
 import { listedKeys, withinPrefix, type RouteQuery } from './route-query.js';
-import { RawAttributeIndex } from './raw-attribute-index.js';
-import { announcedPrefixes, decodeUpdatePrefixes, updateSections, withdrawnPrefixes } from './update.js';
+import { announcedPrefixes, decodeUpdatePrefixKeys, updateSections, withdrawnPrefixes, type UpdateSections } from './update.js';
 import { MessageType, TYPE_OFFSET } from './layout.js';
 
 /**
@@ -205,8 +207,6 @@ interface Peer {
   readonly adjIn: RouteTable;
   /** The routes as received, before import policy (`keepPrePolicy`). */
   readonly adjInPre: RouteTable | undefined;
-  /** This session's path-attribute octets -> the set they imported as (see RawAttributeIndex). */
-  readonly rawAttributes: RawAttributeIndex;
   /** Which route went to the peer for each prefix (adj-rib-out.ts). */
   readonly adjOut: AdjRibOut;
   received: number;
@@ -242,6 +242,13 @@ export class BgpEngine {
    * 2^31 allocates one number per route.
    */
   private dirty: number[] = [];
+  /**
+   * Beside each dirty key, the index of the peer the new best route came
+   * from (0: our own, -1: none), so that `flush` can pass over a peer's own
+   * routes without looking them up again (a full table from one peer is a
+   * million of them, and none goes back to it).
+   */
+  private dirtySources: number[] = [];
   /** Per peer index: what is still to be sent to the peer (see peer-output.ts). */
   private readonly outputs: PeerOutput[] = [];
   /** Connections whose driver reported a full socket buffer (`writable`). */
@@ -286,7 +293,6 @@ export class BgpEngine {
         rival: undefined,
         adjIn: new RouteTable(this.store),
         adjInPre: p.keepPrePolicy ? new RouteTable(this.store) : undefined,
-        rawAttributes: new RawAttributeIndex(this.store),
         adjOut: new AdjRibOut(this.store),
         received: 0,
         holdRestartFsm: undefined,
@@ -514,7 +520,7 @@ export class BgpEngine {
       this.connectionEvent(peer, id, { type: 'UpdateMsgErr', notification: error.notification }, now);
       return;
     }
-    this.stepForMessage(peer, id, m, now);
+    this.stepForMessage(peer, id, eventForMessage(m), now);
     if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return;
     if (m.type === 'update') {
       for (const e of decoded.errors) this.events.push({ type: 'log', peer: peer.config.address, message: e.message });
@@ -525,13 +531,12 @@ export class BgpEngine {
     }
   }
 
-  /** The FSM event a message makes (KeepAliveMsg, UpdateMsg, ...). */
-  private stepForMessage(peer: Peer, id: number, m: BgpMessage, now: number): void {
-    const event = eventForMessage(m);
+  /** Feeds the FSM the event a message makes (KeepAliveMsg, UpdateMsg, ...: `eventForMessage`). */
+  private stepForMessage(peer: Peer, id: number, event: FsmEvent | undefined, now: number): void {
     // In Established an UPDATE only restarts the hold timer, to the same deadline for every message of
     // one `data` call: step the FSM once per `now`. Its states are immutable, so the same state object
     // means no other event came in between.
-    const onSession = m.type === 'update' && peer.connection?.id === id;
+    const onSession = event?.type === 'UpdateMsg' && peer.connection?.id === id;
     const repeat = onSession && peer.fsm.state === 'Established' && peer.fsm === peer.holdRestartFsm && peer.holdRestartAt === now;
     if (event && !repeat) {
       this.connectionEvent(peer, id, event, now);
@@ -543,28 +548,28 @@ export class BgpEngine {
   }
 
   /**
-   * An UPDATE on the Established session whose path-attribute octets the
-   * session sent before with other prefixes: the same octets import as the
-   * same set, so only the prefixes are decoded and the set is taken from
-   * `rawAttributes`. Returns false for anything else (the full decode then
-   * deals with it, errors included).
+   * An UPDATE on the Established session whose path-attribute octets are
+   * those of a set the store keeps as octets from this kind of session
+   * (AttributeStore.findReceived): the same octets import as the same set,
+   * so only the prefixes are decoded. Returns false for anything else (the
+   * full decode then deals with it, errors included).
    */
   private importKnownUpdate(peer: Peer, id: number, frame: Uint8Array, options: BgpCodecOptions, now: number): boolean {
-    if (frame[TYPE_OFFSET] !== MessageType.UPDATE || peer.rawAttributes.size === 0 || peer.connection?.id !== id || peer.fsm.state !== 'Established') return false;
+    if (frame[TYPE_OFFSET] !== MessageType.UPDATE || peer.connection?.id !== id || peer.fsm.state !== 'Established') return false;
     let setId: number;
-    let prefixes: ReturnType<typeof decodeUpdatePrefixes>;
+    let prefixes: ReturnType<typeof decodeUpdatePrefixKeys>;
     try {
       const sections = updateSections(frame, 0, frame.length);
-      // only octets that came with NLRI were indexed: an UPDATE without NLRI is checked differently (RFC 4271 §5)
+      // only octets that came with NLRI are kept: an UPDATE without NLRI is checked differently (RFC 4271 §5)
       if (sections.nlriStart === sections.end) return false;
-      setId = peer.rawAttributes.find(frame, sections.attributesStart, sections.nlriStart);
+      setId = this.store.findReceived(this.receivedOctets(peer, options, frame, sections));
       if (setId < 0) return false;
-      prefixes = decodeUpdatePrefixes(frame, sections, options);
+      prefixes = decodeUpdatePrefixKeys(frame, sections, options);
     } catch (error) {
       if (isBgpError(error)) return false;
       throw error;
     }
-    this.stepForMessage(peer, id, { type: 'update', withdrawn: prefixes.withdrawn, attributes: {}, nlri: prefixes.nlri }, now);
+    this.stepForMessage(peer, id, UPDATE_EVENT, now);
     if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return true;
     // our own reference while importing: the withdrawals may drop the set's last route
     this.store.retain(setId);
@@ -694,7 +699,6 @@ export class BgpEngine {
 
   private sessionDown(peer: Peer): void {
     peer.adjInPre?.clear();
-    peer.rawAttributes.clear();
     // the loop warnings are per session
     peer.warned.delete('originator-id');
     peer.warned.delete('cluster-list');
@@ -709,35 +713,39 @@ export class BgpEngine {
   // ---- routes in -----------------------------------------------------------------
 
   /**
-   * A decoded UPDATE. `frame` is given when it decoded without error: its
-   * attribute octets are then indexed with the set they import as, so the
-   * next UPDATE carrying the same octets skips this (importKnownUpdate).
+   * A decoded UPDATE. `frame` is given when it decoded without error: a
+   * new set is then kept as its octets (AttributeStore), which the next
+   * UPDATE carrying the same octets finds without this (importKnownUpdate).
    */
   private importUpdate(peer: Peer, update: UpdateMessage, treatAsWithdraw: boolean, now: number, frame?: Uint8Array): void {
-    const withdrawn = withdrawnPrefixes(update, treatAsWithdraw);
-    const announced = treatAsWithdraw ? NO_PREFIXES : announcedPrefixes(update);
-    const attributes = announced.length === 0 ? undefined : this.importAttributes(peer, update, peer.fsm.session?.receive ?? {});
-    const setId = attributes === undefined ? undefined : this.store.intern(attributes);
-    const a = update.attributes;
-    if (setId !== undefined && frame !== undefined && update.nlri.length > 0 && a.mpReach === undefined && a.mpUnreach === undefined) {
-      // bounded: a peer that keeps sending new sets cannot make the index (and the sets it holds) grow without end
-      if (peer.rawAttributes.size >= 2 * peer.adjIn.size + 4096) peer.rawAttributes.clear();
-      const sections = updateSections(frame, 0, frame.length);
-      peer.rawAttributes.add(frame, sections.attributesStart, sections.nlriStart, setId);
+    const withdrawn = withdrawnPrefixes(update, treatAsWithdraw).map(keyOf);
+    const announced = treatAsWithdraw ? NO_KEYS : announcedPrefixes(update).map(keyOf);
+    const options = peer.fsm.session?.receive ?? {};
+    const attributes = announced.length === 0 ? undefined : this.importAttributes(peer, update, options);
+    let setId: number | undefined;
+    if (attributes !== undefined) {
+      const a = update.attributes;
+      // the octets of an UPDATE with MP attributes hold prefixes too: that set is kept as an object
+      const keep = frame !== undefined && update.nlri.length > 0 && a.mpReach === undefined && a.mpUnreach === undefined;
+      setId = this.store.intern(attributes, keep ? this.receivedOctets(peer, options, frame, updateSections(frame, 0, frame.length)) : undefined);
     }
     this.importPrefixes(peer, withdrawn, announced, setId, now);
     if (setId !== undefined) this.store.release(setId);
   }
 
+  /** The path-attribute octets of an UPDATE from `peer`, as the store keeps and finds them. */
+  private receivedOctets(peer: Peer, options: BgpCodecOptions, frame: Uint8Array, sections: UpdateSections): ReceivedOctets {
+    return { bytes: frame, start: sections.attributesStart, end: sections.nlriStart, fourOctetAs: options.fourOctetAs === true, external: peer.external, peerAs: peer.config.asn };
+  }
+
   /**
-   * Withdraws `withdrawn` and stores `announced` with the interned set
+   * Withdraws `withdrawn` and stores `announced` (prefix keys) with the interned set
    * `setId` through the import policy (undefined: the announced routes are
    * treated as withdrawn: AS loop, wrong first AS).
    */
-  private importPrefixes(peer: Peer, withdrawn: readonly BgpPrefix[], announced: readonly BgpPrefix[], setId: number | undefined, now: number): void {
+  private importPrefixes(peer: Peer, withdrawn: readonly number[], announced: readonly number[], setId: number | undefined, now: number): void {
     const pre = peer.adjInPre;
-    for (const p of withdrawn) {
-      const key = prefixKey(p.address, p.length);
+    for (const key of withdrawn) {
       pre?.delete(key);
       if (peer.adjIn.delete(key)) this.decidePrefix(key);
     }
@@ -745,9 +753,9 @@ export class BgpEngine {
     peer.received += announced.length;
     const policy = effectivePolicy(peer.config.import, peer.external);
     if (peer.config.import === undefined && peer.external) this.warnOnce(peer, 'import');
-    const attributes = setId === undefined ? undefined : this.store.get(setId);
-    for (const prefix of announced) {
-      const key = prefixKey(prefix.address, prefix.length);
+    // read (perhaps decoded: AttributeStore) only for a policy function, the one policy that looks at it
+    const attributes = setId === undefined || typeof policy !== 'function' ? undefined : this.store.get(setId);
+    for (const key of announced) {
       if (pre !== undefined) {
         if (setId === undefined) pre.delete(key);
         else pre.setId(key, setId);
@@ -756,7 +764,7 @@ export class BgpEngine {
       // 'accept' stores the set as received for every prefix; a function may change it per prefix
       if (setId !== undefined && policy === 'accept') changed = peer.adjIn.setId(key, setId);
       else {
-        const accepted = attributes && applyPolicy(policy, { prefix, attributes, peer: peer.config.address });
+        const accepted = attributes && applyPolicy(policy, { prefix: prefixOfKey(key), attributes, peer: peer.config.address });
         changed = accepted ? peer.adjIn.set(key, accepted) : peer.adjIn.delete(key);
       }
       if (changed) this.decidePrefix(key);
@@ -797,10 +805,7 @@ export class BgpEngine {
 
   /** The attributes as stored, or undefined when the routes must be ignored (loop, wrong first AS, RFC 4456 loop). */
   private importAttributes(peer: Peer, update: UpdateMessage, options: BgpCodecOptions): PathAttributes | undefined {
-    let a: PathAttributes = options.fourOctetAs ? update.attributes : mergeAs4(update.attributes);
-    const { mpReach, mpUnreach: _u, ...rest } = a;
-    a = rest;
-    if (a.nextHop === undefined && mpReach?.kind === 'ipv4-unicast') a = { ...a, nextHop: mpReach.nextHop };
+    const a = receivedAttributes(update.attributes, { fourOctetAs: options.fourOctetAs === true, external: peer.external });
     const path = a.asPath ?? [];
     if (path.some((s) => s.asns.includes(this.config.asn))) return undefined; // AS loop (RFC 4271 §9.1.2)
     if (peer.external) {
@@ -808,16 +813,6 @@ export class BgpEngine {
       if (firstAs(path) !== peer.config.asn) {
         this.events.push({ type: 'log', peer: peer.config.address, message: `first AS of AS_PATH is not ${peer.config.asn}: treated as withdrawn` });
         return undefined;
-      }
-      // RFC 7606 §7.5: LOCAL_PREF from an external peer is discarded
-      if (a.localPref !== undefined) {
-        const { localPref: _l, ...noPref } = a;
-        a = noPref;
-      }
-      // RFC 7606 §7.9, §7.10: so are ORIGINATOR_ID and CLUSTER_LIST (they mean something inside an AS only)
-      if (a.originatorId !== undefined || a.clusterList !== undefined) {
-        const { originatorId: _o, clusterList: _c, ...noReflection } = a;
-        a = noReflection;
       }
     } else {
       const loop = reflectionLoop(a, this.config.routerId, this.clusterId);
@@ -901,6 +896,7 @@ export class BgpEngine {
       this.locRib.set(key, attrId, extra);
     }
     this.dirty.push(key);
+    this.dirtySources.push(attrId === undefined ? -1 : extra >> 4);
     this.bestChanges++;
     if (this.resolver === undefined && this.config.routeEvents === false) return;
     const best = this.bestRouteByKey(key);
@@ -1004,22 +1000,41 @@ export class BgpEngine {
   private flush(now = this.clock): void {
     this.clock = now;
     const keys = this.dirty;
-    if (keys.length > 0) this.dirty = [];
+    const sources = this.dirtySources;
+    if (keys.length > 0) {
+      this.dirty = [];
+      this.dirtySources = [];
+    }
     for (const peer of this.peerList) {
       if (peer === undefined || peer.fsm.state !== 'Established') continue;
       const out = this.outputOf(peer);
       const writable = this.canSend(peer);
+      const changes = keys.length === 0 ? keys : this.changesFor(peer, keys, sources);
       // the usual case, nothing waiting and no MRAI: the changes go straight into the slice, no queue
-      const direct = keys.length > 0 && writable && out.interval === 0 && out.changes.size === 0;
-      if (keys.length > 0 && !direct) this.enqueue(peer, out, keys);
-      if (direct || (writable && out.ready(now))) this.sendSlice(peer, out, now, direct ? keys : undefined);
+      const direct = changes.length > 0 && writable && out.interval === 0 && out.changes.size === 0;
+      if (changes.length > 0 && !direct) this.enqueue(peer, out, changes);
+      if (direct || (writable && out.ready(now))) this.sendSlice(peer, out, now, direct ? changes : undefined);
     }
+  }
+
+  /**
+   * The changed keys that may concern `peer`: not those whose new best
+   * route came from the peer itself while it has nothing from us for them
+   * (no route goes back to its source, and there is nothing to withdraw),
+   * told from `dirtySources` without a Loc-RIB lookup. A key that changed
+   * more than once since the last flush has its latest source in its last
+   * entry, so an earlier entry skipped here loses nothing.
+   */
+  private changesFor(peer: Peer, keys: readonly number[], sources: readonly number[]): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < keys.length; i++) if (sources[i] !== peer.index || peer.adjOut.has(keys[i]!)) out.push(keys[i]!);
+    return out;
   }
 
   /** Queues changed prefixes for `peer`; with MRAI, withdrawals apart, since they do not wait for it. */
   private enqueue(peer: Peer, out: PeerOutput, keys: readonly number[]): void {
     if (out.interval === 0) {
-      for (const key of keys) if (!this.fromPeerAlone(peer, key)) out.changes.push(key);
+      for (const key of keys) out.changes.push(key);
       return;
     }
     const memo = this.exportMemo(peer);
@@ -1101,11 +1116,6 @@ export class BgpEngine {
     if (adjOut.holds(key, bestId, source)) return NOTHING;
     if (this.exportOf(peer, key, bestId, source, memo) !== undefined) return ADVERTISE;
     return adjOut.has(key) ? WITHDRAW : NOTHING;
-  }
-
-  /** The best route of `key` came from `peer`, which has nothing for it from us: nothing to do, not even the export work. */
-  private fromPeerAlone(peer: Peer, key: number): boolean {
-    return this.locRib.get(key) !== undefined && this.locRib.extra(key) >> 4 === peer.index && !peer.adjOut.has(key);
   }
 
   /** The attributes `peer` gets for `key`'s best route (Loc-RIB set `bestId` from `source`), or undefined for none. */
@@ -1332,7 +1342,10 @@ function matchingKeys(query: RouteQuery, scan: (fn: (key: number) => void) => vo
 const STEP_NAMES: readonly (DecisionStepName | 'only-route')[] = ['only-route', ...DECISION_STEPS.map((s) => s.name)];
 const STEP_INDEX = new Map(STEP_NAMES.map((name, i) => [name, i]));
 
-const NO_PREFIXES: readonly BgpPrefix[] = [];
+const NO_KEYS: readonly number[] = [];
+const keyOf = (p: BgpPrefix): number => prefixKey(p.address, p.length);
+/** What every UPDATE is to the FSM (`eventForMessage`), made once for the UPDATEs decoded only in part. */
+const UPDATE_EVENT: FsmEvent = { type: 'UpdateMsg' };
 
 /** RFC 4724 §2: the End-of-RIB marker for IPv4 unicast, an empty UPDATE. */
 const END_OF_RIB = encodeMessage({ type: 'update', withdrawn: [], attributes: {}, nlri: [] });

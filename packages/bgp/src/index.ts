@@ -136,7 +136,9 @@ export { type CompilePolicyOptions, compilePolicy } from './declarative-policy.j
 export { type PrefixListEntry, PrefixList, parsePrefixListEntry } from './prefix-list.js';
 export { asPathText, compileAsPathRegex } from './as-path-regex.js';
 export { type AnnouncementGroup, packAnnouncements, packWithdrawals } from './packer.js';
-export { AttributeStore, RouteTable, prefixKey, prefixOfKey } from './rib.js';
+export { AttributeStore } from './attribute-store.js';
+export { RouteTable } from './rib.js';
+export { prefixKey, prefixOfKey } from './nlri.js';
 export { PrefixTable } from './prefix-table.js';
 export { NextHopResolver, type RibInstallOptions } from './install.js';
 export {

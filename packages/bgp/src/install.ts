@@ -1,6 +1,6 @@
 import type { Ipv4Address } from '@wirestack/core';
 import { PROTO_BGP, TABLE_MAIN, isRouteError, type Rib } from '@wirestack/routing';
-import { prefixOfKey } from './rib.js';
+import { prefixOfKey } from './nlri.js';
 
 /** How best routes go into a @wirestack/routing Rib. */
 export interface RibInstallOptions {

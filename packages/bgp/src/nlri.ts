@@ -8,27 +8,38 @@ import type { BgpPrefix } from './messages.js';
  * the IPv4 unicast MP_REACH/MP_UNREACH attributes.
  */
 
+/** A prefix as one number: address * 64 + length (exact below 2^38), as the RIBs key their tables. */
+export function prefixKey(address: number, length: number): number {
+  return address * 64 + length;
+}
+
+export function prefixOfKey(key: number): { address: Ipv4Address; length: number } {
+  return { address: Math.floor(key / 64) as Ipv4Address, length: key % 64 };
+}
+
 /**
- * Reads the prefixes in bytes[start, end). A prefix longer than 32 bits or
- * one that runs past `end` is a syntax error: `fail(offset, detail)` builds
- * the error to throw (its handling depends on where the field is).
- * Trailing bits beyond the prefix length are irrelevant (RFC 4271) and are
- * cleared.
+ * Reads the prefixes in bytes[start, end) as prefix keys (`prefixKey`),
+ * appended to `keys`, and their Path Identifiers to `pathIds` (ADD-PATH).
+ * No object per prefix: the engine stores keys, and a full table is a
+ * million prefixes. A prefix longer than 32 bits or one that runs past
+ * `end` is a syntax error: `fail(offset, detail)` builds the error to
+ * throw (its handling depends on where the field is). Trailing bits
+ * beyond the prefix length are irrelevant (RFC 4271) and are cleared.
  */
-export function decodePrefixes(
+export function decodePrefixKeys(
   bytes: Uint8Array,
   start: number,
   end: number,
   addPath: boolean,
   fail: (offset: number, detail: string) => Error,
-): BgpPrefix[] {
-  const prefixes: BgpPrefix[] = [];
+  keys: number[],
+  pathIds?: number[],
+): void {
   let o = start;
   while (o < end) {
-    let pathId: number | undefined;
     if (addPath) {
       if (o + 4 >= end) throw fail(o, 'path identifier and prefix length run past the field');
-      pathId = readU32(bytes, o);
+      pathIds?.push(readU32(bytes, o));
       o += 4;
     }
     const length = bytes[o]!;
@@ -37,15 +48,23 @@ export function decodePrefixes(
     if (o + 1 + octets > end) throw fail(o, `prefix of /${length} needs ${octets} octets, field has ${end - o - 1}`);
     let address = 0;
     for (let i = 0; i < octets; i++) address |= bytes[o + 1 + i]! << (24 - 8 * i);
-    address = (address & ipv4Mask(length)) >>> 0;
-    prefixes.push(
-      pathId === undefined
-        ? { address: address as Ipv4Address, length }
-        : { address: address as Ipv4Address, length, pathId },
-    );
+    keys.push(prefixKey((address & ipv4Mask(length)) >>> 0, length));
     o += 1 + octets;
   }
-  return prefixes;
+}
+
+/** The prefixes in bytes[start, end) as objects (see `decodePrefixKeys`, which checks and reads them). */
+export function decodePrefixes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  addPath: boolean,
+  fail: (offset: number, detail: string) => Error,
+): BgpPrefix[] {
+  const keys: number[] = [];
+  const pathIds: number[] = [];
+  decodePrefixKeys(bytes, start, end, addPath, fail, keys, pathIds);
+  return keys.map((key, i) => (addPath ? { ...prefixOfKey(key), pathId: pathIds[i]! } : prefixOfKey(key)));
 }
 
 /** Octets the prefixes take on the wire. */

@@ -1,6 +1,6 @@
 import { ipv4Mask, type Ipv4Address } from '@wirestack/core';
 import type { BgpPrefix } from './messages.js';
-import { prefixKey } from './rib.js';
+import { prefixKey } from './nlri.js';
 
 /**
  * RIB queries: which routes `routes(query)` / `eachRoute(query)` name. The

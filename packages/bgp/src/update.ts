@@ -3,7 +3,7 @@ import { decodeAttributes, encodeAttributes } from './attributes.js';
 import { BgpError, notification } from './errors.js';
 import { AttributeType, HEADER_LENGTH } from './layout.js';
 import type { BgpCodecOptions, BgpPrefix, UpdateMessage } from './messages.js';
-import { decodePrefixes, prefixesLength, writePrefixes } from './nlri.js';
+import { decodePrefixKeys, decodePrefixes, prefixesLength, writePrefixes } from './nlri.js';
 import { ErrorCode, UpdateSubcode } from './notification-codes.js';
 
 /**
@@ -50,13 +50,18 @@ function invalidNetwork(at: number, detail: string): BgpError {
   });
 }
 
-/** The withdrawn routes and the NLRI of an UPDATE, checked as `decodeUpdateBody` checks them; its attributes left undecoded. */
-export function decodeUpdatePrefixes(bytes: Uint8Array, s: UpdateSections, options: BgpCodecOptions): { withdrawn: BgpPrefix[]; nlri: BgpPrefix[] } {
+/**
+ * The withdrawn routes and the NLRI of an UPDATE as prefix keys
+ * (`prefixKey`), checked as `decodeUpdateBody` checks them; its attributes
+ * left undecoded.
+ */
+export function decodeUpdatePrefixKeys(bytes: Uint8Array, s: UpdateSections, options: BgpCodecOptions): { withdrawn: number[]; nlri: number[] } {
   const addPath = options.addPath === true;
-  return {
-    withdrawn: decodePrefixes(bytes, s.withdrawnStart, s.attributesLengthAt, addPath, invalidNetwork),
-    nlri: decodePrefixes(bytes, s.nlriStart, s.end, addPath, invalidNetwork),
-  };
+  const withdrawn: number[] = [];
+  const nlri: number[] = [];
+  decodePrefixKeys(bytes, s.withdrawnStart, s.attributesLengthAt, addPath, invalidNetwork, withdrawn);
+  decodePrefixKeys(bytes, s.nlriStart, s.end, addPath, invalidNetwork, nlri);
+  return { withdrawn, nlri };
 }
 
 /**

@@ -5,7 +5,9 @@ import { pathAttributes } from '../src/arbitraries.js';
 import { attributesEqual, hashAttributes } from '../src/attribute-hash.js';
 import { encodeMessage } from '../src/codec.js';
 import type { PathAttributes } from '../src/messages.js';
-import { AttributeStore } from '../src/rib.js';
+import { AttributeStore, type ReceivedOctets } from '../src/attribute-store.js';
+import { decodeAttributes, encodeAttributes } from '../src/attributes.js';
+import { receivedAttributes } from '../src/received-attributes.js';
 
 const OPTIONS = { fourOctetAs: true };
 /** The reference for "same set": the same octets on the wire. */
@@ -119,4 +121,98 @@ describe('AttributeStore', () => {
     expect(store.size).toBe(0);
     expect(() => store.get(ids[0]!)).toThrow(/not interned/);
   });
+
+  /** `a` as it arrives: its octets (inside a bigger buffer, as an UPDATE holds them) and the set they import as. */
+  function received(a: PathAttributes, fourOctetAs: boolean, external: boolean, peerAs: number, pad: number): { octets: ReceivedOctets; set: PathAttributes } {
+    const encoded = encodeAttributes(a, { fourOctetAs });
+    const bytes = new Uint8Array(pad + encoded.length + 5).fill(0xee);
+    encoded.write(bytes, pad);
+    const errors: never[] = [];
+    const decoded = decodeAttributes(bytes, pad, pad + encoded.length, { fourOctetAs }, errors).attributes;
+    expect(errors).toEqual([]);
+    return { octets: { bytes, start: pad, end: pad + encoded.length, fourOctetAs, external, peerAs }, set: receivedAttributes(decoded, { fourOctetAs, external }) };
+  }
+
+  it('keeps a set interned with its octets as them: get decodes it back, findReceived finds it by them, from the same kind of session only', () => {
+    const arrival = fc.record({ four: fc.boolean(), external: fc.boolean(), peerAs: fc.constantFrom(65001, 4200000001), pad: fc.nat(7) });
+    // sets that share values often (equal sets from different octets, or sessions), and anything a 2- or 4-octet session carries
+    const intern = arrival.chain((arrival) =>
+      fc.record({
+        kind: fc.constant('intern' as const),
+        attributes: arrival.four ? fc.oneof(similar, pathAttributes({ fourOctetAs: true })) : pathAttributes(),
+        arrival: fc.constant(arrival),
+        asObject: fc.boolean(),
+      }),
+    );
+    const op = fc.oneof(intern, fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }));
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 150 }), (ops) => {
+        const store = new AttributeStore();
+        // id -> [the set, its octets when kept as them, references]
+        const model = new Map<number, { set: PathAttributes; octets: ReceivedOctets | undefined; refs: number }>();
+        for (const o of ops) {
+          if (o.kind === 'release') {
+            const ids = [...model.keys()];
+            if (ids.length === 0) continue;
+            const id = ids[o.pick % ids.length]!;
+            const entry = model.get(id)!;
+            store.release(id);
+            if (--entry.refs === 0) model.delete(id);
+            continue;
+          }
+          const { four, external, peerAs, pad } = o.arrival;
+          const { octets, set } = received(o.attributes, four, external, peerAs, pad);
+          const known = [...model].find(([, e]) => e.octets !== undefined && sameArrival(e.octets, octets));
+          expect(store.findReceived(octets)).toBe(known?.[0] ?? -1);
+          const id = store.intern(set, o.asObject ? undefined : octets);
+          const same = [...model].find(([, e]) => attributesEqual(e.set, set));
+          if (same) expect(id).toBe(same[0]);
+          const entry = model.get(id) ?? { set, octets: o.asObject ? undefined : octets, refs: 0 };
+          entry.refs++;
+          model.set(id, entry);
+          expect(store.size).toBe(model.size);
+        }
+        for (const [id, e] of model) {
+          expect(attributesEqual(store.get(id), e.set)).toBe(true);
+          expect(store.get(id)).toEqual(e.set);
+          if (e.octets !== undefined) expect(store.findReceived(e.octets)).toBe(id);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reclaims the octets of forgotten sets: a table replaced many times over keeps its arena size', () => {
+    const store = new AttributeStore();
+    const arrive = (i: number) => received({ origin: 'igp', asPath: [{ type: 'sequence', asns: [65001, i] }], nextHop: 0xc0000201 as Ipv4Address }, true, true, 65001, 0);
+    let ids: number[] = [];
+    let settled = 0;
+    for (let round = 0; round < 6; round++) {
+      const next: number[] = [];
+      for (let i = 0; i < 20_000; i++) {
+        const { octets, set } = arrive(round * 20_000 + i);
+        next.push(store.intern(set, octets));
+      }
+      for (const id of ids) store.release(id);
+      ids = next;
+      if (round === 2) settled = store.arenaBytes;
+    }
+    expect(store.size).toBe(20_000);
+    // two tables live at the peak (the old one is released after the new one arrived): 31 octets a record
+    expect(settled).toBeGreaterThan(2 * 20_000 * 31);
+    expect(settled).toBeLessThan(3 * 2 * 20_000 * 31);
+    expect(store.arenaBytes).toBe(settled);
+    for (let i = 0; i < 20_000; i += 97) {
+      const { octets, set } = arrive(5 * 20_000 + i);
+      expect(store.findReceived(octets)).toBe(ids[i]);
+      expect(store.get(ids[i]!)).toEqual(set);
+    }
+  });
 });
+
+/** The same octets from the same kind of session (and peer AS). */
+function sameArrival(a: ReceivedOctets, b: ReceivedOctets): boolean {
+  if (a.fourOctetAs !== b.fourOctetAs || a.external !== b.external || a.peerAs !== b.peerAs || a.end - a.start !== b.end - b.start) return false;
+  for (let i = 0; i < a.end - a.start; i++) if (a.bytes[a.start + i] !== b.bytes[b.start + i]) return false;
+  return true;
+}

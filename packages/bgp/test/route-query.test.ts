@@ -4,7 +4,7 @@ import { formatIpv4Prefix, ipv4Mask, parseIpv4, parseIpv4Prefix, type Ipv4Addres
 import type { BgpPrefix, PathAttributes } from '../src/index.js';
 import { BgpSpeaker } from '../src/node.js';
 import { listedKeys, withinPrefix } from '../src/route-query.js';
-import { prefixKey } from '../src/rib.js';
+import { prefixKey } from '../src/nlri.js';
 import { ScriptedPeers } from './scripted-peers.js';
 
 /** RIB queries: routes({ peer, prefix, match }), eachRoute, locRibSize, on the engine and the speaker. */

@@ -10,11 +10,15 @@
  *            and pushes it to the BIRD peer that connects.
  *
  * Arguments: MODE PORT COUNT [TABLE_FILE], addresses in the environment
- * (SPEAKER_ADDR, FEED_ADDR/FEED_AS, BIRD_ADDR/BIRD_AS).
+ * (SPEAKER_ADDR, FEED_ADDR/FEED_AS, BIRD_ADDR/BIRD_AS; WIRESTACK_BENCH_RIG_BGP
+ * optionally the path of another build's dist/node.js).
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BgpSpeaker } from '@wirestack/bgp/node';
+
+// WIRESTACK_BENCH_RIG_BGP: another build's node entry (e.g. a copy of an earlier dist) to compare
+// against in alternating runs; default the workspace's built package
+const { BgpSpeaker } = await import(process.env.WIRESTACK_BENCH_RIG_BGP ?? '@wirestack/bgp/node');
 
 const [mode, portText, countText, tableFile] = process.argv.slice(2);
 const port = Number(portText);
