@@ -303,12 +303,13 @@ export default async function routingBench() {
   dpdkRow('DPDK rte_fib bulk (64 per call)', dpdk.fibBulk);
   for (const r of rows) {
     const [label, d] = against(r.name);
-    // The verdict uses the best CPU-time pass: the figure least moved by other processes on this shared machine.
-    const ok = r.cpuBest >= d.cpuBest;
+    // The verdict compares medians of CPU-time rates, as the issue's DPDK figures are given (the best
+    // passes are printed beside them: on a loaded machine they are the figures least moved by others).
+    const ok = r.cpu >= d.cpu;
     console.log(
       `  ${r.name.padEnd(42)}      ${m(r.wall)} ${m(r.cpu)} |    ${m(r.wallBest)} ${m(r.cpuBest)} |` +
         `          ${x(r.wall, d.wall)} ${x(r.cpu, d.cpu)} |    ${x(r.wallBest, d.wallBest)} ${x(r.cpuBest, d.cpuBest)}` +
-        `  [${ok ? 'ok' : 'MISS'}: best cpu >= ${label}]  checksum ${r.checksum} [${r.checksum === REFERENCE_CHECKSUM ? 'ok' : 'MISMATCH'}]`,
+        `  [${ok ? 'ok' : 'MISS'}: median cpu >= ${label}]  checksum ${r.checksum} [${r.checksum === REFERENCE_CHECKSUM ? 'ok' : 'MISMATCH'}]`,
     );
   }
   const bestBulk = rows.filter((r) => r.name.includes('Bulk')).reduce((a, b) => (b.cpuBest > a.cpuBest ? b : a));
