@@ -17,7 +17,9 @@
  * _PARTS (receive,bird,send: which of the three to run), _NODE_ARGS (flags
  * for the wirestack process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
  * _DIR (the rig, default ../shared/anchors/bgp; copied to a scratch folder
- * because the anchors are read-only; generated tables are kept there).
+ * because the anchors are read-only; generated tables are kept there),
+ * _BGP (another build's dist/node.js for the wirestack process, e.g. a copy
+ * of the previous build's dist, to alternate old and new in one session).
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, mkdirSync, chmodSync, readdirSync, statSync } from 'node:fs';
