@@ -204,13 +204,19 @@ export class StackParser {
         slot.offset = this.offset;
         slot.tpid = 0;
         slot.custom = undefined;
-        // One method per layer, called through a table: a call whose target
-        // varies is never inlined, so each step is optimised on its own with
-        // V8's whole inlining budget for its view's getters. (A switch of
-        // direct calls lets V8 inline the first steps into `parse`, run out
-        // of budget there, and leave getters such as IPv4's Total Length as
-        // real calls.)
-        next = (next < BUILTIN_NAMES.length ? STEPS[next]! : STEP_CUSTOM).call(this, frame, slot, depths[count]!);
+        // One method per layer. Ethernet and IPv4, in nearly every frame,
+        // are called directly; the others through a table, a call whose
+        // target varies and which V8 never inlines, so each of those steps is
+        // optimised on its own with the whole inlining budget for its view's
+        // getters. (Direct calls for every layer let V8 inline the first
+        // steps into `parse`, run out of budget there and leave getters such
+        // as IPv4's Total Length as real calls; the two direct calls alone
+        // ran parse-only 5-13% faster, 15.5-16.5 against 14.5-14.6 M/s, and
+        // every-field reading no slower, in alternating runs.)
+        const at = depths[count]!;
+        if (next === ETHERNET) next = this.stepEthernet(frame, slot, at);
+        else if (next === IPV4) next = this.stepIpv4(frame, slot, at);
+        else next = (next < BUILTIN_NAMES.length ? STEPS[next]! : STEP_CUSTOM).call(this, frame, slot, at);
         slot.end = this.end;
         count++;
         // A layer that reached the end has nothing more to dispatch.
