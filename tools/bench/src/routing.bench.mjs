@@ -2,7 +2,9 @@
  * @wirestack/routing on a realistic full table: 1,000,000 IPv4 prefixes and
  * a trace of 10,000,000 destinations (lpm-workload.mjs, our port of the
  * shared LPM generator), against a naive binary trie written here as the
- * in-JS baseline, and (optionally) DPDK's rte_lpm/rte_fib on the same table.
+ * in-JS baseline, npm's longest-prefix-match (the package a JS user finds
+ * first; string addresses), and (optionally) DPDK's rte_lpm/rte_fib on the
+ * same table.
  *
  *   node --expose-gc tools/bench/src/run.mjs routing
  *   WIRESTACK_BENCH_DPDK=lpm,fib4 node --expose-gc tools/bench/src/run.mjs routing
@@ -13,11 +15,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import LongestPrefixMatch from 'longest-prefix-match';
 import { Fib, Rib, loadRoutes } from '@wirestack/routing';
 import { compare, consume, report } from './measure.mjs';
 import { REFERENCE_CHECKSUM, checksum, generateTable, makeTrace, pickUpdates, TRACE_LENGTH } from './lpm-workload.mjs';
+
+const LPM_VERSION = createRequire(import.meta.url)('longest-prefix-match/package.json').version;
 
 /** Figures measured on this machine with the DPDK harness (one core), used when it is not run here. */
 const DPDK_REFERENCE = {
@@ -117,6 +123,36 @@ function timePasses(cases, trace, out, reps) {
     }
   }
   return samples;
+}
+
+/**
+ * npm's longest-prefix-match on the same table: built from "a.b.c.d/len"
+ * strings, asked with "a.b.c.d/32" strings (formatted before timing: the
+ * lookup is what is measured), every answer checked against Fib.lookup.
+ * A sample of the trace: at a few hundred thousand lookups/s the whole
+ * trace would take half a minute.
+ */
+function npmBaseline(table, trace, fib) {
+  const SAMPLE = 200_000;
+  let t0 = now();
+  const lpm = new LongestPrefixMatch();
+  for (let i = 0; i < table.n; i++) lpm.addPrefix(`${ipText(table.addr[i])}/${table.len[i]}`, table.nh[i]);
+  const build = seconds(t0);
+  const asked = Array.from({ length: SAMPLE }, (_, i) => `${ipText(trace[i])}/32`);
+  t0 = now();
+  const answers = new Uint32Array(SAMPLE);
+  for (let i = 0; i < SAMPLE; i++) answers[i] = lpm.getMatch(asked[i])[0] ?? 0;
+  const npmRate = SAMPLE / seconds(t0);
+  t0 = now();
+  const ours = new Uint32Array(SAMPLE);
+  for (let i = 0; i < SAMPLE; i++) ours[i] = fib.lookup(trace[i]);
+  const fibRate = SAMPLE / seconds(t0);
+  const same = answers.every((x, i) => x === ours[i]);
+  console.log(`\n## npm longest-prefix-match ${LPM_VERSION} on the same table (string addresses; ${SAMPLE.toLocaleString('en')} trace addresses, one pass)`);
+  console.log(`  build 1,000,000 prefixes           ${build.toFixed(2)} s`);
+  console.log(
+    `  lookups                            ${(npmRate / 1e6).toFixed(2)} M/s; Fib.lookup on the same addresses ${(fibRate / 1e6).toFixed(1)} M/s (${(fibRate / npmRate).toFixed(0)}x)  answers ${same ? 'identical [ok]' : 'DIFFER [MISMATCH]'}`,
+  );
 }
 
 function ipText(a) {
@@ -222,6 +258,7 @@ export default async function routingBench() {
   );
 
   trie = null; // millions of objects: let them go before the RIB is measured
+  npmBaseline(table, trace, fib);
 
   // Whole-trace passes, the shape lpm_dpdk.c times: every address of the trace in
   // order, each answer stored (so the checksum of what was timed can be checked).
