@@ -48,6 +48,7 @@ import { VXLAN_PORT, VxlanView } from '@wirestack/vxlan';
 import { UdpFrameTemplate } from '@wirestack/stack';
 import { SHAPE_NAMES, makeCodecSpeedFrames, readPcapFrames } from './codec-speed-frames.mjs';
 import { consume } from './measure.mjs';
+import { writeUdpFrameNaively } from './naive-udp-frame.mjs';
 import { REPS, SECS, WARM, cpuNs, hex, measureDecoder, median, runFor, runGopacket } from './per-packet.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -536,36 +537,7 @@ function makeEncoderCases(data) {
       dvBuffer = buf;
       dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
-    dv.setUint16(0, Math.floor(MAC_DST / TWO_32));
-    dv.setUint32(2, MAC_DST >>> 0);
-    dv.setUint16(6, Math.floor(MAC_SRC / TWO_32));
-    dv.setUint32(8, MAC_SRC >>> 0);
-    dv.setUint16(12, 0x0800);
-    dv.setUint8(14, 0x45);
-    dv.setUint8(15, 0);
-    dv.setUint16(16, FRAME - 14);
-    dv.setUint16(18, variation(i));
-    dv.setUint16(20, 0x4000);
-    dv.setUint8(22, 64);
-    dv.setUint8(23, 17);
-    dv.setUint16(24, 0);
-    dv.setUint32(26, IP_SRC);
-    dv.setUint32(30, IP_DST);
-    let s = 0;
-    for (let o = 14; o < 34; o += 2) s += dv.getUint16(o);
-    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-    dv.setUint16(24, ~s & 0xffff);
-    buf.set(data, 42);
-    dv.setUint16(34, 49152 | (i & 0x3fff));
-    dv.setUint16(36, 7000);
-    dv.setUint16(38, FRAME - 34);
-    dv.setUint16(40, 0);
-    s = (IP_SRC >>> 16) + (IP_SRC & 0xffff) + (IP_DST >>> 16) + (IP_DST & 0xffff) + 17 + (FRAME - 34);
-    for (let o = 34; o + 1 < FRAME; o += 2) s += dv.getUint16(o);
-    if ((FRAME - 34) & 1) s += dv.getUint8(FRAME - 1) << 8;
-    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-    const c = ~s & 0xffff;
-    dv.setUint16(40, c === 0 ? 0xffff : c);
+    writeUdpFrameNaively(dv, buf, FRAME, MAC_DST, MAC_SRC, variation(i), IP_SRC, IP_DST, 49152 | (i & 0x3fff), 7000, data);
   };
 
   // The generator's way: the constant part built once; per frame the id

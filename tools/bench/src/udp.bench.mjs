@@ -24,6 +24,7 @@ import { Parser } from 'binary-parser';
 import { internetChecksum, writeIpv4, writeMac, writeU16 } from '@wirestack/core';
 import { UdpView, decodeUdp, encodeUdp } from '@wirestack/udp';
 import { compare, consume, report } from './measure.mjs';
+import { writeUdpFrameNaively } from './naive-udp-frame.mjs';
 
 const POOL = 256; // a power of two: i & (POOL - 1) picks the frame
 const UDP = 34;
@@ -156,50 +157,15 @@ async function stackPackage() {
   }
 }
 
-const TWO_32 = 0x1_0000_0000;
-
 /** The baseline: a DataView call per field and the checksum loops written out, as without a codec library. */
 function dataViewCase(out, payloads, payloadLength) {
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const end = UDP + 8 + payloadLength;
-  const dstMac = 0x0200_0000_0002;
-  const srcMac = 0x0200_0000_0001;
   return {
     name: 'naive DataView writer (baseline)',
     run(n) {
       for (let i = 0; i < n; i++) {
-        const src = (0x0a00_0001 + (i & 0xff)) >>> 0;
-        const dst = 0xc0a8_0001;
-        dv.setUint16(0, Math.floor(dstMac / TWO_32));
-        dv.setUint32(2, dstMac >>> 0);
-        dv.setUint16(6, Math.floor(srcMac / TWO_32));
-        dv.setUint32(8, srcMac >>> 0);
-        dv.setUint16(12, 0x0800);
-        dv.setUint8(14, 0x45);
-        dv.setUint8(15, 0);
-        dv.setUint16(16, end - 14);
-        dv.setUint16(18, i & 0xffff);
-        dv.setUint16(20, 0x4000);
-        dv.setUint8(22, 64);
-        dv.setUint8(23, 17);
-        dv.setUint16(24, 0);
-        dv.setUint32(26, src);
-        dv.setUint32(30, dst);
-        let s = 0;
-        for (let o = 14; o < UDP; o += 2) s += dv.getUint16(o);
-        while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-        dv.setUint16(24, ~s & 0xffff);
-        out.set(payloads[i & 15], UDP + 8);
-        dv.setUint16(34, 40000 + (i & 0xff));
-        dv.setUint16(36, 53);
-        dv.setUint16(38, end - UDP);
-        dv.setUint16(40, 0);
-        s = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + 17 + (end - UDP);
-        for (let o = UDP; o + 1 < end; o += 2) s += dv.getUint16(o);
-        if ((end - UDP) & 1) s += dv.getUint8(end - 1) << 8;
-        while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-        const c = ~s & 0xffff;
-        dv.setUint16(40, c === 0 ? 0xffff : c);
+        writeUdpFrameNaively(dv, out, end, 0x0200_0000_0002, 0x0200_0000_0001, i & 0xffff, (0x0a00_0001 + (i & 0xff)) >>> 0, 0xc0a8_0001, 40000 + (i & 0xff), 53, payloads[i & 15]);
         consume(out[40]);
       }
     },
