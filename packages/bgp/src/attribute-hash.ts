@@ -11,7 +11,7 @@ import type { AsPathSegment, Origin, PathAttributes } from './messages.js';
 
 
 /** One 32-bit word into the hash, as MurmurHash3 does (a weaker mix made sets collide in a full table). */
-function mix(h: number, v: number): number {
+export function mix(h: number, v: number): number {
   let k = Math.imul(v, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
   h ^= Math.imul(k, 0x1b873593);
@@ -128,6 +128,11 @@ export function hashAttributes(a: PathAttributes): number {
   if (a.as4Aggregator !== undefined) h = hashValue(mix(h, 0x1007), a.as4Aggregator);
   if (a.largeCommunities !== undefined) h = hashValue(mix(h, 0x1008), a.largeCommunities);
   if (a.unknown !== undefined) h = hashValue(mix(h, 0x1009), a.unknown);
+  return finish(h);
+}
+
+/** MurmurHash3's final avalanche: every input bit reaches every output bit. */
+export function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -1,4 +1,4 @@
-import { attributesEqual, hashAttributes } from './attribute-hash.js';
+import { attributesEqual, finish, hashAttributes, mix } from './attribute-hash.js';
 import { decodeAttributes } from './attributes.js';
 import type { PathAttributes } from './messages.js';
 import { receivedAttributes, type ReceivedFrom } from './received-attributes.js';
@@ -288,25 +288,13 @@ function grown(a: Int32Array): Int32Array {
   return b;
 }
 
-/** MurmurHash3's 32-bit mix over the octets, four at a time, seeded with the session bits and the peer's AS. */
+/** The octets through attribute-hash's MurmurHash3 rounds, four at a time, seeded with the session bits and the peer's AS. */
 function hashReceived(octets: ReceivedOctets): number {
   const { bytes, end } = octets;
   let h = (end - octets.start) ^ Math.imul(octets.peerAs, 0x9e3779b1) ^ (receivedBits(octets) << 24);
   let i = octets.start;
-  for (; i + 4 <= end; i += 4) {
-    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-    h ^= k;
-    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
-  }
-  let k = 0;
-  for (let shift = 0; i < end; i++, shift += 8) k |= bytes[i]! << shift;
-  k = Math.imul(k, 0xcc9e2d51);
-  h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
+  for (; i + 4 <= end; i += 4) h = mix(h, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+  let tail = 0;
+  for (let shift = 0; i < end; i++, shift += 8) tail |= bytes[i]! << shift;
+  return finish(mix(h, tail));
 }
