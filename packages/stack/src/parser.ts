@@ -371,7 +371,9 @@ export class StackParser {
 }
 
 // The step methods by layer code (ETHERNET..VXLAN), for `parse`'s table
-// call. Bracket access reaches the private methods from outside the class.
+// call; Ethernet's and IPv4's stay in place (indexed by code) though
+// `parse` calls those two directly. Bracket access reaches the private
+// methods from outside the class.
 type Step = (this: StackParser, frame: Uint8Array, slot: LayerSlot, at: DepthViews) => number;
 const STEPS: readonly Step[] = [
   StackParser.prototype['stepEthernet'],
