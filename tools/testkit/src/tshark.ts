@@ -5,6 +5,15 @@ import { join } from 'node:path';
 import { writePcap } from './pcap.js';
 
 /**
+ * Wireshark's heuristic Ethernet dissectors for Cisco FabricPath and
+ * TTEthernet, off: they claim a frame by a few byte values, which random
+ * frames sometimes hold (an 802.1Q tag followed by EtherType 0x8903 made
+ * tshark read a VXLAN test's inner frame as FabricPath), and the frames
+ * these tests write are plain Ethernet by construction.
+ */
+const NO_ETHERNET_HEURISTICS = ['--disable-heuristic', 'fp_eth', '--disable-heuristic', 'tte_eth'];
+
+/**
  * Runs tshark over frames written to a temporary pcap and returns, per frame,
  * the requested fields as tshark prints them (`-T fields`; a field that
  * occurs several times in a frame, e.g. stacked VLAN tags, gives its values
@@ -22,7 +31,7 @@ export function tsharkFields(
     writePcap(file, frames);
     const out = execFileSync(
       'tshark',
-      ['-n', '-r', file, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,', ...args, ...fields.flatMap((f) => ['-e', f])],
+      ['-n', '-r', file, ...NO_ETHERNET_HEURISTICS, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,', ...args, ...fields.flatMap((f) => ['-e', f])],
       { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const lines = out.split('\n').filter((l, i, all) => l.length > 0 || i < all.length - 1);
