@@ -83,7 +83,8 @@ function macSum(mac) {
 // is a real call and boxes its number. One `decode` per layer, called from
 // a megamorphic site (so never inlined into the walk), gives each layer a
 // budget of its own. Measured: 95 vs 111 ns per 64-byte UDP frame, 200 vs
-// 290 per VXLAN frame for one function walking all layers.
+// 290 per VXLAN frame for one function walking all layers. (The call stays
+// a call to one of seven closures; see `Layer` for why they share a shape.)
 
 /** Where the walk is: the running sum, the next layer's offset, and the end of the IPv4 payload. */
 class Walk {
@@ -92,52 +93,54 @@ class Walk {
   ipEnd = 0;
 }
 
-class EthernetLayer {
-  view = new EthernetView();
-  constructor(set) {
+/**
+ * One layer of the walk. Every layer is a `Layer`, its `decode` a function
+ * of its own: the walk's `layer.decode` then loads a field of one object
+ * shape. With a class per layer that load meets seven shapes and goes
+ * through V8's megamorphic load IC, measured at a fifth of the walk's time
+ * (perf with --perf-prof; mixed frames 100 -> 87 ns per packet).
+ */
+class Layer {
+  constructor(view, set, decode) {
+    this.view = view;
     this.set = set;
+    this.decode = decode;
   }
-  decode(walk, bytes) {
+}
+
+function EthernetLayer(set) {
+  return new Layer(new EthernetView(), set, function (walk, bytes) {
     const eth = this.view.reset(bytes, walk.offset);
     const etherType = eth.etherType;
     walk.sum += macSum(eth.dst) + macSum(eth.src) + etherType;
     walk.offset = eth.payloadOffset;
     return this.set.byEtherType(etherType);
-  }
+  });
 }
 
-class VlanLayer {
-  view = new VlanTagView();
-  constructor(set) {
-    this.set = set;
-  }
-  decode(walk, bytes) {
+function VlanLayer(set) {
+  return new Layer(new VlanTagView(), set, function (walk, bytes) {
     const tag = this.view.reset(bytes, walk.offset);
     const etherType = tag.etherType;
     walk.sum += tag.pcp + (tag.dei ? 1 : 0) + tag.vid + etherType;
     walk.offset = tag.payloadOffset;
     return this.set.byEtherType(etherType);
-  }
+  });
 }
 
-class ArpLayer {
-  view = new ArpView();
-  decode(walk, bytes) {
+function ArpLayer(set) {
+  return new Layer(new ArpView(), set, function (walk, bytes) {
     const arp = this.view.reset(bytes, walk.offset);
     walk.sum +=
       arp.htype + arp.ptype + arp.hlen + arp.plen + arp.op + macSum(arp.sha) + arp.spa + macSum(arp.tha) + arp.tpa +
       // What follows the ARP packet (the Ethernet padding) is the payload.
       (bytes.length - walk.offset - arp.headerLength);
     return null;
-  }
+  });
 }
 
-class Ipv4Layer {
-  view = new Ipv4View();
-  constructor(set) {
-    this.set = set;
-  }
-  decode(walk, bytes) {
+function Ipv4Layer(set) {
+  return new Layer(new Ipv4View(), set, function (walk, bytes) {
     const ip = this.view.reset(bytes, walk.offset);
     const protocol = ip.protocol;
     walk.sum +=
@@ -147,25 +150,20 @@ class Ipv4Layer {
     walk.offset = ip.payloadOffset;
     walk.ipEnd = walk.offset + ip.payloadLength;
     return protocol === PROTOCOL_UDP ? this.set.udp : protocol === PROTOCOL_ICMP ? this.set.icmp : null;
-  }
+  });
 }
 
-class IcmpLayer {
-  view = new IcmpView();
-  decode(walk, bytes) {
+function IcmpLayer(set) {
+  return new Layer(new IcmpView(), set, function (walk, bytes) {
     // The message is the IPv4 payload: its checksum and data length end there.
     const icmp = this.view.reset(bytes, walk.offset, walk.ipEnd - walk.offset);
     walk.sum += icmp.type + icmp.code + icmp.checksum + icmp.id + icmp.seq + (icmp.messageLength - 8);
     return null;
-  }
+  });
 }
 
-class UdpLayer {
-  view = new UdpView();
-  constructor(set) {
-    this.set = set;
-  }
-  decode(walk, bytes) {
+function UdpLayer(set) {
+  return new Layer(new UdpView(), set, function (walk, bytes) {
     const udp = this.view.reset(bytes, walk.offset);
     const dstPort = udp.dstPort;
     walk.sum += udp.srcPort + dstPort + udp.length + udp.checksum;
@@ -175,20 +173,16 @@ class UdpLayer {
     }
     walk.sum += udp.payloadLength;
     return null;
-  }
+  });
 }
 
-class VxlanLayer {
-  view = new VxlanView();
-  constructor(inner) {
-    this.inner = inner;
-  }
-  decode(walk, bytes) {
+function VxlanLayer(set) {
+  return new Layer(new VxlanView(), set, function (walk, bytes) {
     const vx = this.view.reset(bytes, walk.offset);
     walk.sum += vx.vni + (vx.hasVni ? 1 : 0);
     walk.offset = vx.payloadOffset;
-    return this.inner.ethernet;
-  }
+    return this.set.ethernet;
+  });
 }
 
 /**
@@ -198,13 +192,13 @@ class VxlanLayer {
  */
 class LayerSet {
   constructor(inner) {
-    this.ethernet = new EthernetLayer(this);
-    this.vlan = new VlanLayer(this);
-    this.arp = new ArpLayer();
-    this.ipv4 = new Ipv4Layer(this);
-    this.icmp = new IcmpLayer();
-    this.udp = new UdpLayer(this);
-    this.vxlan = inner === undefined ? null : new VxlanLayer(inner);
+    this.ethernet = EthernetLayer(this);
+    this.vlan = VlanLayer(this);
+    this.arp = ArpLayer(this);
+    this.ipv4 = Ipv4Layer(this);
+    this.icmp = IcmpLayer(this);
+    this.udp = UdpLayer(this);
+    this.vxlan = inner === undefined ? null : VxlanLayer(inner);
   }
   /** Unknown ethertypes end the walk, as unsupported layers end gopacket's parser (IgnoreUnsupported). */
   byEtherType(etherType) {
