@@ -1,4 +1,4 @@
-import type { AsPathSegment, Origin, PathAttributes } from './messages.js';
+import type { AsPathSegment, LargeCommunity, Origin, PathAttributes } from './messages.js';
 
 /**
  * A structural hash and equality for attribute sets, so interning needs no
@@ -97,6 +97,21 @@ function hashPath(h: number, path: readonly AsPathSegment[]): number {
   return h;
 }
 
+/**
+ * LARGE_COMMUNITY values by their three fields (the generic walk sorted
+ * each object's keys). Sets equal under `attributesEqual` hash alike: it
+ * compares the same fields, and a value with other fields holds them
+ * undefined or is unequal anyway.
+ */
+function hashLarge(h: number, list: readonly LargeCommunity[]): number {
+  h = mix(h, list.length);
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    h = mixNumber(mixNumber(mixNumber(h, c.global), c.local1), c.local2);
+  }
+  return h;
+}
+
 const SEGMENT_CODE: Readonly<Record<AsPathSegment['type'], number>> = { sequence: 2, set: 1, 'confed-sequence': 3, 'confed-set': 4 };
 const ORIGIN_CODE: Readonly<Record<Origin, number>> = { igp: 0, egp: 1, incomplete: 2 };
 
@@ -126,7 +141,7 @@ export function hashAttributes(a: PathAttributes): number {
   if (a.extendedCommunities !== undefined) h = hashValue(mix(h, 0x1005), a.extendedCommunities);
   if (a.as4Path !== undefined) h = hashPath(mix(h, 0x1006), a.as4Path);
   if (a.as4Aggregator !== undefined) h = hashValue(mix(h, 0x1007), a.as4Aggregator);
-  if (a.largeCommunities !== undefined) h = hashValue(mix(h, 0x1008), a.largeCommunities);
+  if (a.largeCommunities !== undefined) h = hashLarge(mix(h, 0x1008), a.largeCommunities);
   if (a.unknown !== undefined) h = hashValue(mix(h, 0x1009), a.unknown);
   return finish(h);
 }

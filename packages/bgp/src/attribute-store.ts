@@ -1,3 +1,4 @@
+import { readU16, readU32, writeU16, writeU32 } from '@wirestack/core';
 import { attributesEqual, finish, hashAttributes, mix } from './attribute-hash.js';
 import { decodeAttributes } from './attributes.js';
 import type { PathAttributes } from './messages.js';
@@ -59,14 +60,24 @@ export class AttributeStore {
   /** Per id, for a set kept as octets: the arena offset of its record and the hash of the octets. */
   private offsets: Int32Array = new Int32Array(64);
   private octetHashes: Int32Array = new Int32Array(64);
-  /** The sets kept as octets by the hash of their octets, as `index` holds them by structure. */
+  /** The sets kept as octets by the hash of their octets, as `index` holds them by structure, each slot their record's offset + 1 (not the id: a lookup reads the record without reading `offsets`). */
   private octetIndex: Int32Array = new Int32Array(2 * 128);
   private octetCount = 0;
-  /** Records: the octets' length (uint16), the ReceivedFrom bits (1: fourOctetAs, 2: external), the peer's AS (uint32), the octets. */
-  private arena: Uint8Array = new Uint8Array(1 << 12);
-  private view: DataView = new DataView(this.arena.buffer);
+  /**
+   * Records: the octets' length (uint16), the ReceivedFrom bits (1:
+   * fourOctetAs, 2: external), the peer's AS (uint32), the set's id
+   * (uint32), the octets. In chunks of ARENA_CHUNK octets, none straddling
+   * two, so an offset is chunk * ARENA_CHUNK + position: the first chunk
+   * starts small and grows, the later ones are allocated whole, so a
+   * growing arena is never copied (copying into arrays half as large again
+   * wrote and paged in three times a full table's arena).
+   */
+  private chunks: Uint8Array[] = [new Uint8Array(1 << 12)];
+  /** Octets used in the last chunk. */
+  private fill = 0;
+  /** Octets of the records appended since the last compaction, forgotten ones included. */
   private used = 0;
-  /** Octets of forgotten records, reclaimed when the arena is next replaced. */
+  /** Octets of forgotten records, reclaimed by the next compaction. */
   private dead = 0;
   /** Direct-mapped by id: recently decoded sets, so a run of routes with one set decodes it once. */
   private readonly cacheIds = new Int32Array(DECODED_CACHE).fill(-1);
@@ -102,24 +113,25 @@ export class AttributeStore {
     this.hashes[id] = hash;
     this.refs[id] = 1;
     this.count++;
-    if (this.count * 8 > this.index.length * 3) this.index = this.rebuilt(this.index.length * 2, this.hashes, (id) => this.sets[id] !== undefined);
+    if (this.count * 8 > this.index.length * 3) this.index = this.rebuiltIndex(this.index.length * 2);
     else {
       index[2 * i] = id + 1;
       index[2 * i + 1] = hash;
     }
     if (octets !== undefined) {
       this.offsets[id] = offset;
+      writeU32(this.chunks[offset >>> ARENA_BITS]!, (offset & ARENA_MASK) + RECORD_ID, id);
       this.octetHashes[id] = hashReceived(octets);
       this.octetCount++;
-      if (this.octetCount * 8 > this.octetIndex.length * 3) this.octetIndex = this.rebuilt(this.octetIndex.length * 2, this.octetHashes, (id) => this.sets[id] === null);
-      else place(this.octetIndex, id, this.octetHashes[id]!);
+      if (this.octetCount * 8 > this.octetIndex.length * 3) this.octetIndex = this.rebuiltOctetIndex(this.octetIndex.length * 2);
+      else place(this.octetIndex, offset + 1, this.octetHashes[id]!);
     }
     return id;
   }
 
   /** The set kept as exactly these octets from this kind of session, or -1 (then `intern` it). */
   findReceived(octets: ReceivedOctets): number {
-    const { octetIndex, arena } = this;
+    const { octetIndex, chunks } = this;
     const hash = hashReceived(octets);
     const mask = octetIndex.length / 2 - 1;
     const { bytes, start } = octets;
@@ -129,37 +141,45 @@ export class AttributeStore {
       const slot = octetIndex[2 * i]!;
       if (slot === 0) return -1;
       if (octetIndex[2 * i + 1] !== hash) continue;
-      const at = this.offsets[slot - 1]!;
-      if (this.view.getUint16(at) !== length || arena[at + 2] !== bits || this.view.getUint32(at + 3) !== octets.peerAs >>> 0) continue;
+      // the slot holds the record's offset (+ 1): one memory access fewer than through the id
+      const chunk = chunks[(slot - 1) >>> ARENA_BITS]!;
+      const at = (slot - 1) & ARENA_MASK;
+      if (readU16(chunk, at) !== length || chunk[at + 2] !== bits || readU32(chunk, at + 3) !== octets.peerAs >>> 0) continue;
       let same = true;
       for (let k = 0, o = at + RECORD_HEADER; k < length; k++) {
-        if (arena[o + k] !== bytes[start + k]) {
+        if (chunk[o + k] !== bytes[start + k]) {
           same = false;
           break;
         }
       }
-      if (same) return slot - 1;
+      if (same) return readU32(chunk, at + RECORD_ID);
     }
   }
 
   /** One more reference to an interned set. */
   retain(id: number): void {
-    if (this.sets[id] === undefined) throw new Error(`attribute set ${id} is not interned`);
+    // an interned set has references, a forgotten one none: the count says it (sets[id] would be a second memory access)
+    if (!(this.refs[id]! > 0)) throw new Error(`attribute set ${id} is not interned`);
     this.refs[id]!++;
   }
 
   /** Drops one reference; the set is forgotten with its last one. */
   release(id: number): void {
+    // the count first: most releases leave references, and then `sets` (a second memory access) is not read
+    const refs = this.refs[id]!;
+    if (!(refs > 0)) return;
+    this.refs[id] = refs - 1;
+    if (refs > 1) return;
     const set = this.sets[id];
-    if (set === undefined || --this.refs[id]! > 0) return;
     if (set === null) {
-      this.dead += RECORD_HEADER + this.view.getUint16(this.offsets[id]!);
+      const offset = this.offsets[id]!;
+      this.dead += RECORD_HEADER + readU16(this.chunks[offset >>> ARENA_BITS]!, offset & ARENA_MASK);
       const slot = id & (DECODED_CACHE - 1);
       if (this.cacheIds[slot] === id) this.cacheIds[slot] = -1;
-      unindex(this.octetIndex, id, this.octetHashes[id]!);
+      unindex(this.octetIndex, this.offsets[id]! + 1, this.octetHashes[id]!);
       this.octetCount--;
     }
-    unindex(this.index, id, this.hashes[id]!);
+    unindex(this.index, id + 1, this.hashes[id]!);
     this.sets[id] = undefined;
     this.free.push(id);
     this.count--;
@@ -178,19 +198,23 @@ export class AttributeStore {
 
   /** Octets of the arena that holds the sets kept as octets. */
   get arenaBytes(): number {
-    return this.arena.byteLength;
+    let n = 0;
+    for (const chunk of this.chunks) n += chunk.length;
+    return n;
   }
 
   /** The set kept as octets under `id`, decoded (or from the cache). */
   private decoded(id: number): PathAttributes {
     const slot = id & (DECODED_CACHE - 1);
     if (this.cacheIds[slot] === id) return this.cacheSets[slot]!;
-    const at = this.offsets[id]!;
-    const bits = this.arena[at + 2]!;
+    const offset = this.offsets[id]!;
+    const chunk = this.chunks[offset >>> ARENA_BITS]!;
+    const at = offset & ARENA_MASK;
+    const bits = chunk[at + 2]!;
     const fourOctetAs = (bits & 1) !== 0;
     // the octets decoded without error when they arrived, and decode the same way now
     const start = at + RECORD_HEADER;
-    const { attributes } = decodeAttributes(this.arena, start, start + this.view.getUint16(at), { fourOctetAs }, []);
+    const { attributes } = decodeAttributes(chunk, start, start + readU16(chunk, at), { fourOctetAs }, []);
     const set = receivedAttributes(attributes, { fourOctetAs, external: (bits & 2) !== 0 });
     this.cacheIds[slot] = id;
     this.cacheSets[slot] = set;
@@ -201,75 +225,113 @@ export class AttributeStore {
   private record(octets: ReceivedOctets): number {
     const length = octets.end - octets.start;
     const size = RECORD_HEADER + length;
-    if (this.used + size > this.arena.length) this.replaceArena(size);
-    const at = this.used;
-    this.view.setUint16(at, length);
-    this.arena[at + 2] = receivedBits(octets);
-    this.view.setUint32(at + 3, octets.peerAs >>> 0);
-    this.arena.set(octets.bytes.subarray(octets.start, octets.end), at + RECORD_HEADER);
+    let chunk = this.chunks[this.chunks.length - 1]!;
+    if (this.fill + size > chunk.length) chunk = this.room(size);
+    const at = this.fill;
+    writeU16(chunk, at, length);
+    chunk[at + 2] = receivedBits(octets);
+    writeU32(chunk, at + 3, octets.peerAs >>> 0);
+    // a loop rather than set(subarray): a view object per set interned added up to tens of megabytes of garbage
+    const { bytes, start } = octets;
+    for (let k = 0, o = at + RECORD_HEADER; k < length; k++) chunk[o + k] = bytes[start + k]!;
+    this.fill += size;
     this.used += size;
-    return at;
+    return (this.chunks.length - 1) * ARENA_CHUNK + at;
   }
 
   /**
-   * Room for `size` more octets: a new arena holding the live records
-   * (moved to its front when some were forgotten), as large as the old one
-   * when forgotten records were half of it, else by half again larger (a
-   * full table's arena is megabytes: doubling would waste up to half).
+   * The chunk to append `size` octets to, when the last one lacks room:
+   * the first chunk grown by half (until whole), else, when forgotten
+   * records are a third of the arena, the live ones compacted into new
+   * chunks, else a new chunk.
    */
-  private replaceArena(size: number): void {
-    const live = this.used - this.dead;
-    let length = this.arena.length;
-    if (this.dead * 2 < this.used) length = Math.ceil(length * 1.5);
-    while (length < live + size) length = Math.ceil(length * 1.5);
-    const arena = new Uint8Array(length);
-    if (this.dead === 0) arena.set(this.arena.subarray(0, this.used));
-    else {
-      let used = 0;
-      for (let id = 1; id < this.sets.length; id++) {
-        if (this.sets[id] !== null) continue;
-        const at = this.offsets[id]!;
-        const recordSize = RECORD_HEADER + this.view.getUint16(at);
-        arena.set(this.arena.subarray(at, at + recordSize), used);
-        this.offsets[id] = used;
-        used += recordSize;
-      }
+  private room(size: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (this.chunks.length === 1 && first.length < ARENA_CHUNK && this.fill + size <= ARENA_CHUNK) {
+      let length = first.length;
+      while (length < this.fill + size) length = Math.ceil(length * 1.5);
+      const grown = new Uint8Array(Math.min(length, ARENA_CHUNK));
+      grown.set(first.subarray(0, this.fill));
+      return (this.chunks[0] = grown);
     }
-    this.arena = arena;
-    this.view = new DataView(arena.buffer);
-    this.used = live;
-    this.dead = 0;
+    if (this.dead > 0 && this.dead * 3 >= this.used) {
+      this.compact();
+      const last = this.chunks[this.chunks.length - 1]!;
+      if (this.fill + size <= last.length) return last;
+    }
+    const chunk = new Uint8Array(ARENA_CHUNK);
+    this.chunks.push(chunk);
+    this.fill = 0;
+    return chunk;
   }
 
-  /** A new index of `length` words holding the ids that `member` accepts. */
-  private rebuilt(length: number, hashes: Int32Array, member: (id: number) => boolean): Int32Array {
+  /** Copies the live records into new chunks, front to back, and indexes them at their new offsets. */
+  private compact(): void {
+    const chunks = [new Uint8Array(ARENA_CHUNK)];
+    let fill = 0;
+    for (let id = 1; id < this.sets.length; id++) {
+      if (this.sets[id] !== null) continue;
+      const offset = this.offsets[id]!;
+      const from = this.chunks[offset >>> ARENA_BITS]!;
+      const at = offset & ARENA_MASK;
+      const size = RECORD_HEADER + readU16(from, at);
+      if (fill + size > ARENA_CHUNK) {
+        chunks.push(new Uint8Array(ARENA_CHUNK));
+        fill = 0;
+      }
+      chunks[chunks.length - 1]!.set(from.subarray(at, at + size), fill);
+      this.offsets[id] = (chunks.length - 1) * ARENA_CHUNK + fill;
+      fill += size;
+    }
+    this.chunks = chunks;
+    this.fill = fill;
+    this.used -= this.dead;
+    this.dead = 0;
+    // the octet index holds offsets: the records moved
+    this.octetIndex = this.rebuiltOctetIndex(this.octetIndex.length);
+  }
+
+  /** A new structural index of `length` words: every set's id + 1 by its hash. */
+  private rebuiltIndex(length: number): Int32Array {
     const index = new Int32Array(length);
-    for (let id = 1; id < this.sets.length; id++) if (member(id)) place(index, id, hashes[id]!);
+    for (let id = 1; id < this.sets.length; id++) if (this.sets[id] !== undefined) place(index, id + 1, this.hashes[id]!);
+    return index;
+  }
+
+  /** A new octet index of `length` words: every set kept as octets, its record's offset + 1 by the octets' hash. */
+  private rebuiltOctetIndex(length: number): Int32Array {
+    const index = new Int32Array(length);
+    for (let id = 1; id < this.sets.length; id++) if (this.sets[id] === null) place(index, this.offsets[id]! + 1, this.octetHashes[id]!);
     return index;
   }
 }
 
-/** A record's header in the arena: length (uint16), ReceivedFrom bits (uint8), peer AS (uint32). */
-const RECORD_HEADER = 7;
+/** A record's header in the arena: length (uint16), ReceivedFrom bits (uint8), peer AS (uint32), the set's id (uint32). */
+const RECORD_HEADER = 11;
+const RECORD_ID = 7;
+/** Arena chunks: 256 KiB, more than the largest record (11 + 65,535 octets). */
+const ARENA_BITS = 18;
+const ARENA_CHUNK = 1 << ARENA_BITS;
+const ARENA_MASK = ARENA_CHUNK - 1;
 /** Entries of the decoded-set cache (a power of two). */
 const DECODED_CACHE = 1024;
 
 const receivedBits = (from: ReceivedFrom): number => (from.fourOctetAs ? 1 : 0) | (from.external ? 2 : 0);
 
-/** Puts `id` in the first free slot of its probe run in `index` (slots of two words: id + 1, hash). */
-function place(index: Int32Array, id: number, hash: number): void {
+/** Puts `value` (non-zero: an id + 1 or an offset + 1) in the first free slot of its probe run in `index` (slots of two words: value, hash). */
+function place(index: Int32Array, value: number, hash: number): void {
   const mask = index.length / 2 - 1;
   let i = hash & mask;
   while (index[2 * i] !== 0) i = (i + 1) & mask;
-  index[2 * i] = id + 1;
+  index[2 * i] = value;
   index[2 * i + 1] = hash;
 }
 
-/** Removes `id` from an index, shifting later members of its probe run back (no tombstones). */
-function unindex(index: Int32Array, id: number, hash: number): void {
+/** Removes `value` from an index, shifting later members of its probe run back (no tombstones). */
+function unindex(index: Int32Array, value: number, hash: number): void {
   const mask = index.length / 2 - 1;
   let i = hash & mask;
-  while (index[2 * i] !== id + 1) i = (i + 1) & mask;
+  while (index[2 * i] !== value) i = (i + 1) & mask;
   for (let j = (i + 1) & mask; index[2 * j] !== 0; j = (j + 1) & mask) {
     const home = index[2 * j + 1]! & mask;
     if (((j - home) & mask) >= ((j - i) & mask)) {

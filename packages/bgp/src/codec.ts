@@ -5,7 +5,7 @@ import { HEADER_LENGTH, MessageType } from './layout.js';
 import type { BgpCodecOptions, BgpMessage, NotificationMessage, OpenMessage, RouteRefreshMessage, UpdateMessage } from './messages.js';
 import { ErrorCode, RouteRefreshErrorSubcode } from './notification-codes.js';
 import { decodeOpenBody, encodeOpenBody } from './open.js';
-import { decodeUpdateBody, encodeUpdateBody } from './update.js';
+import { decodeUpdateKeys, encodeUpdateBody, updateMessage, type UpdateKeys } from './update.js';
 
 /** What `decodeMessage` returns. */
 export interface DecodedMessage<M extends BgpMessage = BgpMessage> {
@@ -39,12 +39,8 @@ export function decodeMessage(bytes: Uint8Array, offset = 0, options: BgpCodecOp
     case MessageType.OPEN:
       return plain(decodeOpenBody(bytes, offset, length), length);
     case MessageType.UPDATE: {
-      const errors: BgpError[] = [];
-      const message = decodeUpdateBody(bytes, offset, length, options, errors);
-      if (errors.length === 0) return plain(message, length);
-      let handling: BgpErrorHandling | undefined;
-      for (const e of errors) handling = worseHandling(handling, e.handling);
-      return { message, length, errors, handling };
+      const { update, errors, handling } = decodeUpdateAt(bytes, offset, length, options);
+      return { message: updateMessage(update), length, errors, handling };
     }
     case MessageType.NOTIFICATION:
       return plain(
@@ -61,6 +57,36 @@ export function decodeMessage(bytes: Uint8Array, offset = 0, options: BgpCodecOp
     default:
       return plain(decodeRouteRefresh(bytes, offset, length), length);
   }
+}
+
+/** What `decodeUpdate` returns: the UPDATE with its prefixes as keys, the rest as in `DecodedMessage`. */
+export interface DecodedUpdate {
+  readonly update: UpdateKeys;
+  readonly length: number;
+  readonly errors: readonly BgpError[];
+  readonly handling: BgpErrorHandling | undefined;
+}
+
+/**
+ * `decodeMessage` for a message whose type octet the caller found to be
+ * UPDATE, with the prefixes as keys (`UpdateKeys`): the same checks and
+ * errors, no object per prefix. The engine imports UPDATEs through it.
+ */
+export function decodeUpdate(bytes: Uint8Array, offset = 0, options: BgpCodecOptions = {}): DecodedUpdate {
+  const { length, type } = readHeader(bytes, offset, options.extendedMessage === true);
+  const available = bytes.length - offset;
+  if (available < length) throw truncated(offset, length, available);
+  if (type !== MessageType.UPDATE) throw new TypeError(`decodeUpdate: message type ${type} is not UPDATE`);
+  return decodeUpdateAt(bytes, offset, length, options);
+}
+
+function decodeUpdateAt(bytes: Uint8Array, offset: number, length: number, options: BgpCodecOptions): DecodedUpdate {
+  const errors: BgpError[] = [];
+  const update = decodeUpdateKeys(bytes, offset, length, options, errors);
+  if (errors.length === 0) return { update, length, errors: NO_ERRORS, handling: undefined };
+  let handling: BgpErrorHandling | undefined;
+  for (const e of errors) handling = worseHandling(handling, e.handling);
+  return { update, length, errors, handling };
 }
 
 function plain(message: BgpMessage, length: number): DecodedMessage {

@@ -2,7 +2,7 @@ import { formatIpv4, type Ipv4Address } from '@wirestack/core';
 import type { Rib } from '@wirestack/routing';
 import { firstAs, splitAs4 } from './as-path.js';
 import { attributesForPropagation, encodeAttributes } from './attributes.js';
-import { decodeMessage, encodeMessage } from './codec.js';
+import { decodeMessage, decodeUpdate, encodeMessage, type DecodedUpdate } from './codec.js';
 import { DECISION_STEPS, decide, type Candidate, type DecisionOptions, type DecisionStepName, type RouteSource } from './decision.js';
 import { isBgpError } from './errors.js';
 import { BgpFramer } from './framer.js';
@@ -19,20 +19,21 @@ import {
   type FsmEvent,
   type FsmState,
 } from './fsm.js';
-import type { AsPathSegment, BgpCodecOptions, BgpMessage, BgpPrefix, Capability, PathAttributes, UpdateMessage } from './messages.js';
+import type { AsPathSegment, BgpCodecOptions, BgpMessage, BgpPrefix, Capability, PathAttributes } from './messages.js';
 import { AdjRibOut } from './adj-rib-out.js';
 import { UpdateSlice } from './packer.js';
 import { OUTPUT_SLICE, PeerOutput, keysBySet } from './peer-output.js';
 import { applyPolicy, effectivePolicy, type Policy } from './policy.js';
 import { NextHopResolver, type RibInstallOptions } from './install.js';
-import { PrefixTable } from './prefix-table.js';
+import { PrefixSlots, SlotTable } from './prefix-slots.js';
+import { ChangedKeys } from './changed-keys.js';
 import { AttributeStore, type ReceivedOctets } from './attribute-store.js';
 import { prefixKey, prefixOfKey } from './nlri.js';
 import { RouteTable } from './rib.js';
 import { receivedAttributes } from './received-attributes.js';
 import { reflectedAttributes, reflectionLoop, reflects } from './route-reflection.js';
 import { listedKeys, withinPrefix, type RouteQuery } from './route-query.js';
-import { announcedPrefixes, decodeUpdatePrefixKeys, updateSections, withdrawnPrefixes, type UpdateSections } from './update.js';
+import { announcedKeys, decodeUpdatePrefixKeys, updateSections, withdrawnKeys, type UpdateKeys, type UpdateSections } from './update.js';
 import { MessageType, TYPE_OFFSET } from './layout.js';
 
 /**
@@ -228,27 +229,17 @@ export class BgpEngine {
    * source (peer index, 0 for local) and deciding step packed in the extra
    * column: no object per route.
    */
-  private readonly locRib = new PrefixTable();
+  private readonly locRib: SlotTable;
   private readonly peerList: Peer[] = [];
   private readonly resolver: NextHopResolver | undefined;
   private readonly local: RouteTable;
   private readonly localSource: RouteSource;
   private readonly actions: EngineAction[] = [];
   private readonly events: EngineEvent[] = [];
-  /**
-   * Prefixes whose best route changed since the last flush to the peers.
-   * Repeats are harmless (the Adj-RIB-Out sees no change the second time),
-   * and a plain array of doubles boxes nothing, where a Set of keys above
-   * 2^31 allocates one number per route.
-   */
-  private dirty: number[] = [];
-  /**
-   * Beside each dirty key, the index of the peer the new best route came
-   * from (0: our own, -1: none), so that `flush` can pass over a peer's own
-   * routes without looking them up again (a full table from one peer is a
-   * million of them, and none goes back to it).
-   */
-  private dirtySources: number[] = [];
+  /** Prefixes whose best route changed since the last flush to the peers (ChangedKeys). */
+  private dirty = new ChangedKeys();
+  /** The batch the last flush handed out, emptied, for the next one (none while a flush runs). */
+  private spareDirty: ChangedKeys | undefined;
   /** Per peer index: what is still to be sent to the peer (see peer-output.ts). */
   private readonly outputs: PeerOutput[] = [];
   /** Connections whose driver reported a full socket buffer (`writable`). */
@@ -257,8 +248,12 @@ export class BgpEngine {
   private clock = 0;
   private nextConnection = 1;
 
+  /** The prefixes' slots, shared by the Loc-RIB and every RouteTable: one hash lookup per prefix (PrefixSlots). */
+  private readonly slots = new PrefixSlots();
+
   constructor(private readonly config: EngineConfig) {
-    this.local = new RouteTable(this.store);
+    this.locRib = new SlotTable(this.slots);
+    this.local = new RouteTable(this.store, this.slots);
     this.localSource = { kind: 'local', address: LOCAL_ADDRESS, bgpId: config.routerId, external: false };
     // Graceful restart with no families: End-of-RIB aware, helper only (RFC 4724 §3); extended messages (RFC 8654).
     const capabilities: Capability[] = [
@@ -291,8 +286,8 @@ export class BgpEngine {
         fsm: initialFsmState(fsmConfig),
         connection: undefined,
         rival: undefined,
-        adjIn: new RouteTable(this.store),
-        adjInPre: p.keepPrePolicy ? new RouteTable(this.store) : undefined,
+        adjIn: new RouteTable(this.store, this.slots),
+        adjInPre: p.keepPrePolicy ? new RouteTable(this.store, this.slots) : undefined,
         adjOut: new AdjRibOut(this.store),
         received: 0,
         holdRestartFsm: undefined,
@@ -501,6 +496,10 @@ export class BgpEngine {
     const fsm = peer.rival?.connection.id === id ? peer.rival.fsm : peer.fsm;
     const options: BgpCodecOptions = fsm.session?.receive ?? {};
     if (this.importKnownUpdate(peer, id, frame, options, now)) return;
+    if (frame[TYPE_OFFSET] === MessageType.UPDATE) {
+      this.updateMessage(peer, id, frame, options, now);
+      return;
+    }
     let decoded;
     try {
       decoded = decodeMessage(frame, 0, options);
@@ -514,21 +513,34 @@ export class BgpEngine {
       this.events.push({ type: 'notification', peer: peer.config.address, direction: 'received', code: m.code, subcode: m.subcode });
     }
     if (m.type === 'open' && this.collision(peer, id, m.bgpId, now)) return;
-    if (m.type === 'update' && decoded.handling === 'afisafi-disable') {
+    this.stepForMessage(peer, id, eventForMessage(m), now);
+    if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return;
+    if (m.type === 'route-refresh' && m.afi === 1 && m.safi === 1 && m.subtype === 0) {
+      // every route again, even those the Adj-RIB-Out says the peer has; withdrawals still waiting stay queued
+      this.sendTable(peer, { endOfRib: true, resend: true });
+    }
+  }
+
+  /** An UPDATE that importKnownUpdate did not take: decoded with its prefixes as keys (decodeUpdate), checked, imported. */
+  private updateMessage(peer: Peer, id: number, frame: Uint8Array, options: BgpCodecOptions, now: number): void {
+    let decoded: DecodedUpdate;
+    try {
+      decoded = decodeUpdate(frame, 0, options);
+    } catch (error) {
+      if (!isBgpError(error)) throw error;
+      this.connectionEvent(peer, id, eventForError(error.notification), now);
+      return;
+    }
+    if (decoded.handling === 'afisafi-disable') {
       // IPv4 unicast is the only family: disabling it leaves nothing, so reset (RFC 4760 §7 allows it)
       const error = decoded.errors.find((e) => e.handling === 'afisafi-disable')!;
       this.connectionEvent(peer, id, { type: 'UpdateMsgErr', notification: error.notification }, now);
       return;
     }
-    this.stepForMessage(peer, id, eventForMessage(m), now);
+    this.stepForMessage(peer, id, UPDATE_EVENT, now);
     if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return;
-    if (m.type === 'update') {
-      for (const e of decoded.errors) this.events.push({ type: 'log', peer: peer.config.address, message: e.message });
-      this.importUpdate(peer, m, decoded.handling === 'treat-as-withdraw', now, decoded.errors.length === 0 ? frame : undefined);
-    } else if (m.type === 'route-refresh' && m.afi === 1 && m.safi === 1 && m.subtype === 0) {
-      // every route again, even those the Adj-RIB-Out says the peer has; withdrawals still waiting stay queued
-      this.sendTable(peer, { endOfRib: true, resend: true });
-    }
+    for (const e of decoded.errors) this.events.push({ type: 'log', peer: peer.config.address, message: e.message });
+    this.importUpdate(peer, decoded.update, decoded.handling === 'treat-as-withdraw', now, decoded.errors.length === 0 ? frame : undefined);
   }
 
   /** Feeds the FSM the event a message makes (KeepAliveMsg, UpdateMsg, ...: `eventForMessage`). */
@@ -717,11 +729,11 @@ export class BgpEngine {
    * new set is then kept as its octets (AttributeStore), which the next
    * UPDATE carrying the same octets finds without this (importKnownUpdate).
    */
-  private importUpdate(peer: Peer, update: UpdateMessage, treatAsWithdraw: boolean, now: number, frame?: Uint8Array): void {
-    const withdrawn = withdrawnPrefixes(update, treatAsWithdraw).map(keyOf);
-    const announced = treatAsWithdraw ? NO_KEYS : announcedPrefixes(update).map(keyOf);
+  private importUpdate(peer: Peer, update: UpdateKeys, treatAsWithdraw: boolean, now: number, frame?: Uint8Array): void {
+    const withdrawn = withdrawnKeys(update, treatAsWithdraw);
+    const announced = treatAsWithdraw ? NO_KEYS : announcedKeys(update);
     const options = peer.fsm.session?.receive ?? {};
-    const attributes = announced.length === 0 ? undefined : this.importAttributes(peer, update, options);
+    const attributes = announced.length === 0 ? undefined : this.importAttributes(peer, update.attributes, options);
     let setId: number | undefined;
     if (attributes !== undefined) {
       const a = update.attributes;
@@ -745,7 +757,9 @@ export class BgpEngine {
    */
   private importPrefixes(peer: Peer, withdrawn: readonly number[], announced: readonly number[], setId: number | undefined, now: number): void {
     const pre = peer.adjInPre;
-    for (const key of withdrawn) {
+    // indexed loops: a for-of here allocated an iterator result per prefix (a full table is millions of them)
+    for (let i = 0; i < withdrawn.length; i++) {
+      const key = withdrawn[i]!;
       pre?.delete(key);
       if (peer.adjIn.delete(key)) this.decidePrefix(key);
     }
@@ -755,7 +769,8 @@ export class BgpEngine {
     if (peer.config.import === undefined && peer.external) this.warnOnce(peer, 'import');
     // read (perhaps decoded: AttributeStore) only for a policy function, the one policy that looks at it
     const attributes = setId === undefined || typeof policy !== 'function' ? undefined : this.store.get(setId);
-    for (const key of announced) {
+    for (let i = 0; i < announced.length; i++) {
+      const key = announced[i]!;
       if (pre !== undefined) {
         if (setId === undefined) pre.delete(key);
         else pre.setId(key, setId);
@@ -804,8 +819,8 @@ export class BgpEngine {
   }
 
   /** The attributes as stored, or undefined when the routes must be ignored (loop, wrong first AS, RFC 4456 loop). */
-  private importAttributes(peer: Peer, update: UpdateMessage, options: BgpCodecOptions): PathAttributes | undefined {
-    const a = receivedAttributes(update.attributes, { fourOctetAs: options.fourOctetAs === true, external: peer.external });
+  private importAttributes(peer: Peer, attributes: PathAttributes, options: BgpCodecOptions): PathAttributes | undefined {
+    const a = receivedAttributes(attributes, { fourOctetAs: options.fourOctetAs === true, external: peer.external });
     const path = a.asPath ?? [];
     if (path.some((s) => s.asns.includes(this.config.asn))) return undefined; // AS loop (RFC 4271 §9.1.2)
     if (peer.external) {
@@ -895,8 +910,7 @@ export class BgpEngine {
       if (oldId !== undefined) this.store.release(oldId);
       this.locRib.set(key, attrId, extra);
     }
-    this.dirty.push(key);
-    this.dirtySources.push(attrId === undefined ? -1 : extra >> 4);
+    this.dirty.add(key, attrId === undefined ? -1 : extra >> 4);
     this.bestChanges++;
     if (this.resolver === undefined && this.config.routeEvents === false) return;
     const best = this.bestRouteByKey(key);
@@ -999,21 +1013,25 @@ export class BgpEngine {
    */
   private flush(now = this.clock): void {
     this.clock = now;
-    const keys = this.dirty;
-    const sources = this.dirtySources;
-    if (keys.length > 0) {
-      this.dirty = [];
-      this.dirtySources = [];
+    const changed = this.dirty;
+    // a batch of its own: a policy function called from here may announce, which flushes again
+    if (changed.count > 0) {
+      this.dirty = this.spareDirty ?? new ChangedKeys();
+      this.spareDirty = undefined;
     }
     for (const peer of this.peerList) {
       if (peer === undefined || peer.fsm.state !== 'Established') continue;
       const out = this.outputOf(peer);
       const writable = this.canSend(peer);
-      const changes = keys.length === 0 ? keys : this.changesFor(peer, keys, sources);
+      const changes = changed.count === 0 ? NO_KEYS : this.changesFor(peer, changed);
       // the usual case, nothing waiting and no MRAI: the changes go straight into the slice, no queue
       const direct = changes.length > 0 && writable && out.interval === 0 && out.changes.size === 0;
       if (changes.length > 0 && !direct) this.enqueue(peer, out, changes);
       if (direct || (writable && out.ready(now))) this.sendSlice(peer, out, now, direct ? changes : undefined);
+    }
+    if (changed.count > 0) {
+      changed.count = 0;
+      this.spareDirty = changed;
     }
   }
 
@@ -1021,13 +1039,14 @@ export class BgpEngine {
    * The changed keys that may concern `peer`: not those whose new best
    * route came from the peer itself while it has nothing from us for them
    * (no route goes back to its source, and there is nothing to withdraw),
-   * told from `dirtySources` without a Loc-RIB lookup. A key that changed
-   * more than once since the last flush has its latest source in its last
-   * entry, so an earlier entry skipped here loses nothing.
+   * told from the batch's sources without a Loc-RIB lookup. A key that
+   * changed more than once since the last flush has its latest source in
+   * its last entry, so an earlier entry skipped here loses nothing.
    */
-  private changesFor(peer: Peer, keys: readonly number[], sources: readonly number[]): number[] {
+  private changesFor(peer: Peer, changed: ChangedKeys): number[] {
+    const { keys, sources, count } = changed;
     const out: number[] = [];
-    for (let i = 0; i < keys.length; i++) if (sources[i] !== peer.index || peer.adjOut.has(keys[i]!)) out.push(keys[i]!);
+    for (let i = 0; i < count; i++) if (sources[i] !== peer.index || peer.adjOut.has(keys[i]!)) out.push(keys[i]!);
     return out;
   }
 
@@ -1343,8 +1362,7 @@ const STEP_NAMES: readonly (DecisionStepName | 'only-route')[] = ['only-route', 
 const STEP_INDEX = new Map(STEP_NAMES.map((name, i) => [name, i]));
 
 const NO_KEYS: readonly number[] = [];
-const keyOf = (p: BgpPrefix): number => prefixKey(p.address, p.length);
-/** What every UPDATE is to the FSM (`eventForMessage`), made once for the UPDATEs decoded only in part. */
+/** What every UPDATE is to the FSM (`eventForMessage`), made once: UPDATEs are decoded without a BgpMessage (importKnownUpdate, updateMessage). */
 const UPDATE_EVENT: FsmEvent = { type: 'UpdateMsg' };
 
 /** RFC 4724 §2: the End-of-RIB marker for IPv4 unicast, an empty UPDATE. */

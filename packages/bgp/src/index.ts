@@ -140,6 +140,7 @@ export { AttributeStore } from './attribute-store.js';
 export { RouteTable } from './rib.js';
 export { prefixKey, prefixOfKey } from './nlri.js';
 export { PrefixTable } from './prefix-table.js';
+export { PrefixSlots, SlotTable } from './prefix-slots.js';
 export { NextHopResolver, type RibInstallOptions } from './install.js';
 export {
   type PeerConfig,

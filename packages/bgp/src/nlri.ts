@@ -62,9 +62,14 @@ export function decodePrefixes(
   fail: (offset: number, detail: string) => Error,
 ): BgpPrefix[] {
   const keys: number[] = [];
-  const pathIds: number[] = [];
+  const pathIds: number[] | undefined = addPath ? [] : undefined;
   decodePrefixKeys(bytes, start, end, addPath, fail, keys, pathIds);
-  return keys.map((key, i) => (addPath ? { ...prefixOfKey(key), pathId: pathIds[i]! } : prefixOfKey(key)));
+  return prefixesOfKeys(keys, pathIds);
+}
+
+/** Prefix objects for keys (`prefixKey`), with ADD-PATH path identifiers when `pathIds` holds one per key. */
+export function prefixesOfKeys(keys: readonly number[], pathIds: readonly number[] | undefined): BgpPrefix[] {
+  return keys.map((key, i) => (pathIds === undefined ? prefixOfKey(key) : { ...prefixOfKey(key), pathId: pathIds[i]! }));
 }
 
 /** Octets the prefixes take on the wire. */

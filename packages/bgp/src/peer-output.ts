@@ -80,7 +80,7 @@ export class PrefixQueue {
  * in typed arrays (no comparison sort): a million routes take a few tens
  * of milliseconds.
  */
-export function keysBySet(table: PrefixTable): Float64Array {
+export function keysBySet(table: Pick<PrefixTable, 'size' | 'forEach'>): Float64Array {
   const n = table.size;
   const keys = new Float64Array(n);
   const ids = new Int32Array(n);

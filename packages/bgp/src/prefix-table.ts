@@ -26,7 +26,7 @@ function hash(key: number): number {
 }
 
 /** The home slot of `key` among `capacity` slots: the hash scaled onto [0, capacity). */
-function home(key: number, capacity: number): number {
+export function home(key: number, capacity: number): number {
   return Math.floor(((hash(key) >>> 0) * capacity) / 4294967296);
 }
 

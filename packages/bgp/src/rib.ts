@@ -1,19 +1,26 @@
 import type { AttributeStore } from './attribute-store.js';
 import type { PathAttributes } from './messages.js';
-import { PrefixTable } from './prefix-table.js';
+import { PrefixSlots, SlotTable } from './prefix-slots.js';
 
 /**
  * Compact route storage: attribute sets are interned (AttributeStore: one
  * copy of each distinct set, reference-counted), and a RIB maps a prefix key (a
- * number) to an attribute-set id (a number) in a typed-array hash table
- * (PrefixTable), so a route costs a slot of a few octets, not an object.
+ * number) to an attribute-set id (a number) in a column indexed by the
+ * prefix's slot (SlotTable over PrefixSlots, shared by an engine's
+ * tables), so a route costs a few octets, not an object.
  */
 
 /** prefix key -> attribute set id, releasing replaced and removed sets in `store`. */
 export class RouteTable {
-  private readonly table = new PrefixTable();
+  private readonly table: SlotTable;
 
-  constructor(private readonly store: AttributeStore) {}
+  /** `slots`: shared with the engine's other tables (one hash lookup finds a prefix in all of them). */
+  constructor(
+    private readonly store: AttributeStore,
+    slots: PrefixSlots = new PrefixSlots(),
+  ) {
+    this.table = new SlotTable(slots);
+  }
 
   /** Stores the route; returns true when it changed. */
   set(key: number, attributes: PathAttributes): boolean {

@@ -2,8 +2,8 @@ import { EncodeError, readU16, writeU16 } from '@wirestack/core';
 import { decodeAttributes, encodeAttributes } from './attributes.js';
 import { BgpError, notification } from './errors.js';
 import { AttributeType, HEADER_LENGTH } from './layout.js';
-import type { BgpCodecOptions, BgpPrefix, UpdateMessage } from './messages.js';
-import { decodePrefixKeys, decodePrefixes, prefixesLength, writePrefixes } from './nlri.js';
+import type { BgpCodecOptions, BgpPrefix, PathAttributes, UpdateMessage } from './messages.js';
+import { decodePrefixKeys, prefixKey, prefixesLength, prefixesOfKeys, writePrefixes } from './nlri.js';
 import { ErrorCode, UpdateSubcode } from './notification-codes.js';
 
 /**
@@ -52,7 +52,7 @@ function invalidNetwork(at: number, detail: string): BgpError {
 
 /**
  * The withdrawn routes and the NLRI of an UPDATE as prefix keys
- * (`prefixKey`), checked as `decodeUpdateBody` checks them; its attributes
+ * (`prefixKey`), checked as `decodeUpdateKeys` checks them; its attributes
  * left undecoded.
  */
 export function decodeUpdatePrefixKeys(bytes: Uint8Array, s: UpdateSections, options: BgpCodecOptions): { withdrawn: number[]; nlri: number[] } {
@@ -65,18 +65,37 @@ export function decodeUpdatePrefixKeys(bytes: Uint8Array, s: UpdateSections, opt
 }
 
 /**
+ * An UPDATE with its prefixes as keys (`prefixKey`) and, with ADD-PATH,
+ * their path identifiers beside them: what `decodeMessage` makes its
+ * UpdateMessage of (`updateMessage`), and what the engine imports (a full
+ * table is a million prefixes: no object for each).
+ */
+export interface UpdateKeys {
+  readonly withdrawn: readonly number[];
+  readonly attributes: PathAttributes;
+  readonly nlri: readonly number[];
+  /** With ADD-PATH: the path identifier of each withdrawn route and of each NLRI prefix. */
+  readonly withdrawnPathIds: readonly number[] | undefined;
+  readonly nlriPathIds: readonly number[] | undefined;
+}
+
+/**
  * Decodes the UPDATE at `offset` whose header said `length`. Throws BgpError
  * for what resets the session (field lengths that do not add up: 3/1;
  * a syntax error in the withdrawn routes or NLRI fields: 3/10, RFC 7606
  * §5.3); appends the lesser errors (RFC 7606 attribute handling, missing
  * well-known attributes: 3/3 treat-as-withdraw) to `errors`.
  */
-export function decodeUpdateBody(bytes: Uint8Array, offset: number, length: number, options: BgpCodecOptions, errors: BgpError[]): UpdateMessage {
+export function decodeUpdateKeys(bytes: Uint8Array, offset: number, length: number, options: BgpCodecOptions, errors: BgpError[]): UpdateKeys {
   const s = updateSections(bytes, offset, length);
   const addPath = options.addPath === true;
-  const withdrawn = decodePrefixes(bytes, s.withdrawnStart, s.attributesLengthAt, addPath, invalidNetwork);
+  const withdrawn: number[] = [];
+  const withdrawnPathIds: number[] | undefined = addPath ? [] : undefined;
+  decodePrefixKeys(bytes, s.withdrawnStart, s.attributesLengthAt, addPath, invalidNetwork, withdrawn, withdrawnPathIds);
   const { attributes, seen } = decodeAttributes(bytes, s.attributesStart, s.nlriStart, options, errors);
-  const nlri = decodePrefixes(bytes, s.nlriStart, s.end, addPath, invalidNetwork);
+  const nlri: number[] = [];
+  const nlriPathIds: number[] | undefined = addPath ? [] : undefined;
+  decodePrefixKeys(bytes, s.nlriStart, s.end, addPath, invalidNetwork, nlri, nlriPathIds);
 
   // RFC 4271 §5 / RFC 4760 §3: what must accompany reachability; RFC 7606 §3 d: treat-as-withdraw.
   if (nlri.length > 0 || seen[AttributeType.MP_REACH_NLRI]) {
@@ -96,7 +115,12 @@ export function decodeUpdateBody(bytes: Uint8Array, offset: number, length: numb
       }
     }
   }
-  return { type: 'update', withdrawn, attributes, nlri };
+  return { withdrawn, attributes, nlri, withdrawnPathIds, nlriPathIds };
+}
+
+/** The UPDATE message of a decoded `UpdateKeys`: its prefixes as objects. */
+export function updateMessage(u: UpdateKeys): UpdateMessage {
+  return { type: 'update', withdrawn: prefixesOfKeys(u.withdrawn, u.withdrawnPathIds), attributes: u.attributes, nlri: prefixesOfKeys(u.nlri, u.nlriPathIds) };
 }
 
 export function encodeUpdateBody(update: UpdateMessage, options: BgpCodecOptions): { length: number; write(out: Uint8Array, offset: number): void } {
@@ -153,4 +177,29 @@ export function withdrawnPrefixes(update: UpdateMessage, treatAsWithdraw = false
 export function announcedPrefixes(update: UpdateMessage): BgpPrefix[] {
   const r = update.attributes.mpReach;
   return r?.kind === 'ipv4-unicast' ? [...update.nlri, ...r.nlri] : [...update.nlri];
+}
+
+/**
+ * `withdrawnPrefixes` and `announcedPrefixes` for an UPDATE decoded with
+ * its prefixes as keys (the engine's import): the classic fields as they
+ * are, the MP attributes' IPv4 unicast prefixes added when there are any.
+ */
+export function withdrawnKeys(u: UpdateKeys, treatAsWithdraw: boolean): readonly number[] {
+  const mpUnreach = u.attributes.mpUnreach;
+  const mpReach = u.attributes.mpReach;
+  const fromUnreach = mpUnreach?.kind === 'ipv4-unicast' && mpUnreach.withdrawn.length > 0;
+  if (!fromUnreach && !treatAsWithdraw) return u.withdrawn;
+  const out = [...u.withdrawn];
+  if (fromUnreach) for (const p of mpUnreach.withdrawn) out.push(prefixKey(p.address, p.length));
+  if (treatAsWithdraw) {
+    out.push(...u.nlri);
+    if (mpReach?.kind === 'ipv4-unicast') for (const p of mpReach.nlri) out.push(prefixKey(p.address, p.length));
+  }
+  return out;
+}
+
+export function announcedKeys(u: UpdateKeys): readonly number[] {
+  const mpReach = u.attributes.mpReach;
+  if (mpReach?.kind !== 'ipv4-unicast' || mpReach.nlri.length === 0) return u.nlri;
+  return [...u.nlri, ...mpReach.nlri.map((p) => prefixKey(p.address, p.length))];
 }

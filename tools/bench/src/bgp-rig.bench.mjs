@@ -103,6 +103,28 @@ async function birdHasAll(dir, pid) {
   }
 }
 
+/**
+ * rig.sh starts birdwake.py beside the feeder, but that waker can be gone
+ * by the time the feeder has loaded its table (seen here: it exits as the
+ * load ends), and without it BIRD 2.0.12 holds the last UPDATEs of a dump
+ * for up to 3 s when the receiver drains its socket faster than BIRD
+ * writes (a receiver slow enough to keep BIRD waiting on the socket never
+ * sees it). So a waker of our own on the feeder's control socket when the
+ * rig's is not running; returns it to be stopped at the end.
+ */
+function ensureWaker(dir, name) {
+  const pid = Number(existsSync(join(dir, 'run', name, 'waker.pid')) ? readFileSync(join(dir, 'run', name, 'waker.pid'), 'utf8') : 0);
+  try {
+    if (pid > 0) {
+      process.kill(pid, 0);
+      return undefined;
+    }
+  } catch {
+    // not running
+  }
+  return spawn('python3', [join(dir, 'birdwake.py'), 'bird.ctl', '0.02'], { cwd: join(dir, 'run', name), stdio: 'ignore' });
+}
+
 /** Starts bgp-rig-speaker.mjs; resolves its JSON lines through `next(event)`. */
 function startSpeaker(mode, port, table) {
   // WIRESTACK_BENCH_RIG_NODE_ARGS: node flags for the speaker process only, e.g. --cpu-prof
@@ -202,10 +224,12 @@ export default async function run() {
   const dir = rigDir();
   if (!dir) throw new Error('no BGP rig: ../shared/anchors/bgp/rig.sh (or WIRESTACK_BENCH_RIG_DIR) is missing');
   const port = 20000 + Math.floor(Math.random() * 20000);
+  let waker;
   const table = join(dir, 'gen', `routes-${N}-s1-a${addresses.FEED_AS}.bird`);
   console.log(`\n## BGP full table over loopback, ${N.toLocaleString('en')} routes, wirestack vs ${spawnSync('bird', ['--version'], { encoding: 'utf8' }).stderr.trim()}`);
   try {
     rig(dir, ['feed', String(port)], { FEED_PASSIVE: '1', FEED_NEIGHBORS: `${addresses.SPEAKER_ADDR}:${addresses.SPEAKER_AS} ${addresses.BIRD_ADDR}:${addresses.BIRD_AS}` });
+    waker = ensureWaker(dir, 'feed');
     for (let i = 1; i <= RUNS; i++) {
       if (parts.includes('receive')) row(`run ${i}: BIRD feeder -> wirestack`, await receiveIntoWirestack(dir, port));
       await sleep(3000);
@@ -213,6 +237,7 @@ export default async function run() {
       await sleep(3000);
     }
   } finally {
+    waker?.kill();
     try {
       rig(dir, ['stop', 'bird', 'feed']);
     } catch {
