@@ -182,6 +182,21 @@ describe('AttributeStore', () => {
     );
   });
 
+  it('indexes a set interned right after a lookup of other octets by its own octets, and finds sets by copies of their octets in other buffers', () => {
+    const store = new AttributeStore();
+    const a = received({ origin: 'igp', asPath: [{ type: 'sequence', asns: [65001, 1] }], nextHop: 0xc0000201 as Ipv4Address }, true, true, 65001, 3);
+    const b = received({ origin: 'igp', asPath: [{ type: 'sequence', asns: [65001, 2] }], nextHop: 0xc0000201 as Ipv4Address }, true, true, 65001, 1);
+    expect(store.findReceived(a.octets)).toBe(-1);
+    const idA = store.intern(a.set, a.octets);
+    // a lookup of a's octets, then b interned: b is indexed by b's octets (a cache of the last lookup's hash must not leak)
+    expect(store.findReceived(a.octets)).toBe(idA);
+    const idB = store.intern(b.set, b.octets);
+    // the same octets as another object (a copy in another buffer)
+    const copy = { ...b.octets, bytes: b.octets.bytes.slice() };
+    expect(store.findReceived(copy)).toBe(idB);
+    expect(store.findReceived({ ...a.octets, bytes: a.octets.bytes.slice() })).toBe(idA);
+  });
+
   it('keeps records of every size whole in its arena chunks (256 KiB): large sets beside small ones are found and decoded back', () => {
     const store = new AttributeStore();
     // sets of 4 to 40,000 octets of COMMUNITIES, so records end near and past chunk ends

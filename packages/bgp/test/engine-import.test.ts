@@ -110,3 +110,47 @@ describe('UPDATEs whose attribute octets came before (the raw attribute index)',
     expect(engine.peerState(PEER)).not.toBe('Established');
   });
 });
+
+describe('an import policy function that feeds the engine more UPDATEs while it runs', () => {
+  it('leaves the UPDATE being imported whole: its prefixes and the nested one are all imported', () => {
+    const PEER_ROUTER = parseIpv4('127.0.0.10');
+    let inner: (() => void) | undefined;
+    const engine = new BgpEngine({
+      asn: 65000,
+      routerId: parseIpv4('192.0.2.1'),
+      random: () => 0.5,
+      peers: [
+        {
+          address: PEER_ROUTER,
+          asn: 65001,
+          passive: true,
+          export: 'accept',
+          import: () => {
+            const run = inner;
+            inner = undefined;
+            run?.();
+            return 'accept';
+          },
+        },
+      ],
+    });
+    engine.start(0);
+    const id = engine.newConnectionId();
+    engine.accepted(id, PEER_ROUTER, 0);
+    engine.data(id, encodeMessage(buildOpen({ asn: 65001, holdTime: 90, bgpId: PEER_ROUTER, capabilities: [{ kind: 'four-octet-as', asn: 65001 }] })), 0);
+    engine.data(id, encodeMessage({ type: 'keepalive' }), 0);
+    expect(engine.peerState(PEER_ROUTER)).toBe('Established');
+    const announce = (addresses: number[]) =>
+      encodeMessage({ type: 'update', withdrawn: [], attributes: attributes(0xc0000202), nlri: addresses.map((address) => ({ address: address as Ipv4Address, length: 24 })) }, { fourOctetAs: true });
+    // the first UPDATE makes the set known; the next ones import by its octets, the third from inside the second's policy
+    engine.data(id, announce([0x0a000000]), 1);
+    inner = () => engine.data(id, announce([0x0b000000, 0x0b000100, 0x0b000200]), 1);
+    engine.data(id, announce([0x0c000000, 0x0c000100, 0x0c000200, 0x0c000300]), 1);
+    expect(inner).toBeUndefined();
+    const held = engine
+      .routes()
+      .map((r) => r.prefix.address)
+      .sort((a, b) => a - b);
+    expect(held).toEqual([0x0a000000, 0x0b000000, 0x0b000100, 0x0b000200, 0x0c000000, 0x0c000100, 0x0c000200, 0x0c000300]);
+  });
+});
