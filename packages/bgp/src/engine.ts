@@ -467,8 +467,7 @@ export class BgpEngine {
     try {
       frames = conn.framer.push(bytes);
     } catch (error) {
-      if (!isBgpError(error)) throw error;
-      this.connectionEvent(peer, connection, eventForError(error.notification), now);
+      this.undecodable(peer, connection, error, now);
       this.flush(now);
       return;
     }
@@ -504,8 +503,7 @@ export class BgpEngine {
     try {
       decoded = decodeMessage(frame, 0, options);
     } catch (error) {
-      if (!isBgpError(error)) throw error;
-      this.connectionEvent(peer, id, eventForError(error.notification), now);
+      this.undecodable(peer, id, error, now);
       return;
     }
     const m = decoded.message;
@@ -521,14 +519,19 @@ export class BgpEngine {
     }
   }
 
+  /** Bytes that did not frame or decode: their BgpError's NOTIFICATION resets the connection (anything else is a bug, rethrown). */
+  private undecodable(peer: Peer, id: number, error: unknown, now: number): void {
+    if (!isBgpError(error)) throw error;
+    this.connectionEvent(peer, id, eventForError(error.notification), now);
+  }
+
   /** An UPDATE that importKnownUpdate did not take: decoded with its prefixes as keys (decodeUpdate), checked, imported. */
   private updateMessage(peer: Peer, id: number, frame: Uint8Array, options: BgpCodecOptions, now: number): void {
     let decoded: DecodedUpdate;
     try {
       decoded = decodeUpdate(frame, 0, options);
     } catch (error) {
-      if (!isBgpError(error)) throw error;
-      this.connectionEvent(peer, id, eventForError(error.notification), now);
+      this.undecodable(peer, id, error, now);
       return;
     }
     if (decoded.handling === 'afisafi-disable') {

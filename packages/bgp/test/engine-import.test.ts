@@ -1,18 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseIpv4, type Ipv4Address } from '@wirestack/core';
-import { BgpEngine, buildOpen, decodeMessage, encodeMessage, type BgpPrefix, type PathAttributes } from '../src/index.js';
+import { BgpEngine, buildOpen, decodeMessage, encodeMessage, type BgpPrefix, type PathAttributes, type PeerConfig } from '../src/index.js';
 
 const PEER = parseIpv4('127.0.0.10');
 
 /** An engine whose one (eBGP, passive) peer is Established on connection `id`. */
-function established(routeEvents?: boolean): { engine: BgpEngine; id: number } {
+function established(routeEvents?: boolean, importPolicy: PeerConfig['import'] = 'accept'): { engine: BgpEngine; id: number } {
   const engine = new BgpEngine({
     asn: 65000,
     routerId: parseIpv4('192.0.2.1'),
     random: () => 0.5,
     ...(routeEvents === undefined ? {} : { routeEvents }),
-    peers: [{ address: PEER, asn: 65001, passive: true, import: 'accept', export: 'accept' }],
+    peers: [{ address: PEER, asn: 65001, passive: true, import: importPolicy, export: 'accept' }],
   });
   engine.start(0);
   const id = engine.newConnectionId();
@@ -113,33 +113,13 @@ describe('UPDATEs whose attribute octets came before (the raw attribute index)',
 
 describe('an import policy function that feeds the engine more UPDATEs while it runs', () => {
   it('leaves the UPDATE being imported whole: its prefixes and the nested one are all imported', () => {
-    const PEER_ROUTER = parseIpv4('127.0.0.10');
     let inner: (() => void) | undefined;
-    const engine = new BgpEngine({
-      asn: 65000,
-      routerId: parseIpv4('192.0.2.1'),
-      random: () => 0.5,
-      peers: [
-        {
-          address: PEER_ROUTER,
-          asn: 65001,
-          passive: true,
-          export: 'accept',
-          import: () => {
-            const run = inner;
-            inner = undefined;
-            run?.();
-            return 'accept';
-          },
-        },
-      ],
+    const { engine, id } = established(undefined, () => {
+      const run = inner;
+      inner = undefined;
+      run?.();
+      return 'accept';
     });
-    engine.start(0);
-    const id = engine.newConnectionId();
-    engine.accepted(id, PEER_ROUTER, 0);
-    engine.data(id, encodeMessage(buildOpen({ asn: 65001, holdTime: 90, bgpId: PEER_ROUTER, capabilities: [{ kind: 'four-octet-as', asn: 65001 }] })), 0);
-    engine.data(id, encodeMessage({ type: 'keepalive' }), 0);
-    expect(engine.peerState(PEER_ROUTER)).toBe('Established');
     const announce = (addresses: number[]) =>
       encodeMessage({ type: 'update', withdrawn: [], attributes: attributes(0xc0000202), nlri: addresses.map((address) => ({ address: address as Ipv4Address, length: 24 })) }, { fourOctetAs: true });
     // the first UPDATE makes the set known; the next ones import by its octets, the third from inside the second's policy
