@@ -494,9 +494,8 @@ export class BgpEngine {
   private message(peer: Peer, id: number, frame: Uint8Array, now: number): void {
     const fsm = peer.rival?.connection.id === id ? peer.rival.fsm : peer.fsm;
     const options: BgpCodecOptions = fsm.session?.receive ?? {};
-    if (this.importKnownUpdate(peer, id, frame, options, now)) return;
     if (frame[TYPE_OFFSET] === MessageType.UPDATE) {
-      this.updateMessage(peer, id, frame, options, now);
+      if (!this.importKnownUpdate(peer, id, frame, options, now)) this.updateMessage(peer, id, frame, options, now);
       return;
     }
     let decoded;
@@ -570,7 +569,7 @@ export class BgpEngine {
    * full decode then deals with it, errors included).
    */
   private importKnownUpdate(peer: Peer, id: number, frame: Uint8Array, options: BgpCodecOptions, now: number): boolean {
-    if (frame[TYPE_OFFSET] !== MessageType.UPDATE || peer.connection?.id !== id || peer.fsm.state !== 'Established') return false;
+    if (peer.connection?.id !== id || peer.fsm.state !== 'Established') return false;
     let setId: number;
     let prefixes: ReturnType<typeof decodeUpdatePrefixKeys>;
     try {

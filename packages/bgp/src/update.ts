@@ -162,44 +162,52 @@ export function isEndOfRib(update: UpdateMessage): boolean {
  * §2): IPv4 unicast from both the classic fields and MP attributes.
  */
 export function withdrawnPrefixes(update: UpdateMessage, treatAsWithdraw = false): BgpPrefix[] {
-  const out: BgpPrefix[] = [...update.withdrawn];
-  const u = update.attributes.mpUnreach;
-  if (u?.kind === 'ipv4-unicast') out.push(...u.withdrawn);
-  if (treatAsWithdraw) {
-    out.push(...update.nlri);
-    const r = update.attributes.mpReach;
-    if (r?.kind === 'ipv4-unicast') out.push(...r.nlri);
-  }
-  return out;
+  const out = withdrawnOf(update.withdrawn, update.nlri, update.attributes, treatAsWithdraw, asPrefix);
+  return out === update.withdrawn ? [...out] : (out as BgpPrefix[]);
 }
 
 /** Every IPv4 unicast prefix an UPDATE announces, from NLRI and MP_REACH_NLRI. */
 export function announcedPrefixes(update: UpdateMessage): BgpPrefix[] {
-  const r = update.attributes.mpReach;
-  return r?.kind === 'ipv4-unicast' ? [...update.nlri, ...r.nlri] : [...update.nlri];
+  const out = announcedOf(update.nlri, update.attributes, asPrefix);
+  return out === update.nlri ? [...out] : (out as BgpPrefix[]);
 }
 
-/**
- * `withdrawnPrefixes` and `announcedPrefixes` for an UPDATE decoded with
- * its prefixes as keys (the engine's import): the classic fields as they
- * are, the MP attributes' IPv4 unicast prefixes added when there are any.
- */
+/** `withdrawnPrefixes` for an UPDATE decoded with its prefixes as keys (the engine's import). */
 export function withdrawnKeys(u: UpdateKeys, treatAsWithdraw: boolean): readonly number[] {
-  const mpUnreach = u.attributes.mpUnreach;
-  const mpReach = u.attributes.mpReach;
+  return withdrawnOf(u.withdrawn, u.nlri, u.attributes, treatAsWithdraw, asKey);
+}
+
+/** `announcedPrefixes` for an UPDATE decoded with its prefixes as keys. */
+export function announcedKeys(u: UpdateKeys): readonly number[] {
+  return announcedOf(u.nlri, u.attributes, asKey);
+}
+
+const asPrefix = (p: BgpPrefix): BgpPrefix => p;
+const asKey = (p: BgpPrefix): number => prefixKey(p.address, p.length);
+
+/**
+ * The one rule behind `withdrawnPrefixes` and `withdrawnKeys`, over the
+ * classic fields in either form (`fromMp` turns the MP attributes' prefixes
+ * into it): `withdrawn` itself when the MP attributes and the handling add
+ * nothing, else a new array.
+ */
+function withdrawnOf<T>(withdrawn: readonly T[], nlri: readonly T[], a: PathAttributes, treatAsWithdraw: boolean, fromMp: (p: BgpPrefix) => T): readonly T[] {
+  const mpUnreach = a.mpUnreach;
   const fromUnreach = mpUnreach?.kind === 'ipv4-unicast' && mpUnreach.withdrawn.length > 0;
-  if (!fromUnreach && !treatAsWithdraw) return u.withdrawn;
-  const out = [...u.withdrawn];
-  if (fromUnreach) for (const p of mpUnreach.withdrawn) out.push(prefixKey(p.address, p.length));
+  if (!fromUnreach && !treatAsWithdraw) return withdrawn;
+  const out = [...withdrawn];
+  if (fromUnreach) for (const p of mpUnreach.withdrawn) out.push(fromMp(p));
   if (treatAsWithdraw) {
-    out.push(...u.nlri);
-    if (mpReach?.kind === 'ipv4-unicast') for (const p of mpReach.nlri) out.push(prefixKey(p.address, p.length));
+    out.push(...nlri);
+    const mpReach = a.mpReach;
+    if (mpReach?.kind === 'ipv4-unicast') for (const p of mpReach.nlri) out.push(fromMp(p));
   }
   return out;
 }
 
-export function announcedKeys(u: UpdateKeys): readonly number[] {
-  const mpReach = u.attributes.mpReach;
-  if (mpReach?.kind !== 'ipv4-unicast' || mpReach.nlri.length === 0) return u.nlri;
-  return [...u.nlri, ...mpReach.nlri.map((p) => prefixKey(p.address, p.length))];
+/** The rule behind `announcedPrefixes` and `announcedKeys`: `nlri` itself when MP_REACH_NLRI adds nothing. */
+function announcedOf<T>(nlri: readonly T[], a: PathAttributes, fromMp: (p: BgpPrefix) => T): readonly T[] {
+  const mpReach = a.mpReach;
+  if (mpReach?.kind !== 'ipv4-unicast' || mpReach.nlri.length === 0) return nlri;
+  return [...nlri, ...mpReach.nlri.map(fromMp)];
 }
