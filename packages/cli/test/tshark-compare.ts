@@ -6,6 +6,7 @@
  * ones, in order.
  */
 import { execFileSync } from 'node:child_process';
+import { NO_ETHERNET_HEURISTICS } from '@wirestack-tools/testkit';
 
 export type JsonLayer = Readonly<Record<string, unknown>>;
 type Spec = readonly [field: string, tshark: string, map?: (v: unknown, layer: JsonLayer) => unknown];
@@ -110,7 +111,7 @@ function ourFields(layers: readonly JsonLayer[], withQuoted: boolean): Map<strin
 export function tsharkFields(file: string, args: readonly string[] = []): Record<string, string[]>[] {
   const text = execFileSync(
     'tshark',
-    ['-n', '-r', file, ...args, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,', ...FIELDS.flatMap((f) => ['-e', f])],
+    ['-n', '-r', file, ...NO_ETHERNET_HEURISTICS, ...args, '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,', ...FIELDS.flatMap((f) => ['-e', f])],
     { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   return text

@@ -9,9 +9,10 @@ import { writePcap } from './pcap.js';
  * TTEthernet, off: they claim a frame by a few byte values, which random
  * frames sometimes hold (an 802.1Q tag followed by EtherType 0x8903 made
  * tshark read a VXLAN test's inner frame as FabricPath), and the frames
- * these tests write are plain Ethernet by construction.
+ * tests hand tshark are plain Ethernet. Every tshark run over test frames
+ * takes these arguments.
  */
-const NO_ETHERNET_HEURISTICS = ['--disable-heuristic', 'fp_eth', '--disable-heuristic', 'tte_eth'];
+export const NO_ETHERNET_HEURISTICS: readonly string[] = ['--disable-heuristic', 'fp_eth', '--disable-heuristic', 'tte_eth'];
 
 /**
  * Runs tshark over frames written to a temporary pcap and returns, per frame,
