@@ -18,25 +18,32 @@ export interface ReceivedOctets extends ReceivedFrom {
 }
 
 /**
- * Interned attribute sets, reference-counted, found by a structural hash
- * (`hashAttributes`) and compared with `attributesEqual`: no encoding and
- * no key string per set. The bookkeeping is in typed arrays indexed by set
- * id (hash, reference count) plus open-addressing indexes.
+ * Interned attribute sets, reference-counted. Two kinds, each found its
+ * own way:
  *
- * A set interned with the octets it arrived in (`ReceivedOctets`) is kept
- * as those octets, in an arena, and `get` decodes them again
- * (`receivedAttributes`), through a small cache of recent sets. A full
- * table holds some 300,000 sets: as objects they were about 85 MB of heap
- * that every garbage collection copied or marked (a fifth of the CPU time
- * of receiving a table), as octets about 60 octets each. Receiving a
- * table with an accepting import policy decodes none again. Other sets
- * (ours, those a policy changed) stay objects.
+ * - Sets as received (`internReceived`) are kept as the octets they
+ *   arrived in, in an arena, and found by those octets (`findReceived`);
+ *   `get` decodes them again (`receivedAttributes`), through a small
+ *   cache of recent sets. A full table holds some 300,000 sets: as
+ *   objects they were about 85 MB of heap that every garbage collection
+ *   copied or marked (a fifth of the CPU time of receiving a table), as
+ *   octets about 60 octets each. A peer sends the same set in several
+ *   UPDATEs (BIRD sends about a third of a full table's sets more than
+ *   once), and the same octets from the same kind of session always import
+ *   as the same set, so the engine looks up what arrives by its octets
+ *   before it decodes anything.
+ * - Other sets (ours, those a policy changed) are objects (`intern`),
+ *   found by a structural hash (`hashAttributes`) and compared with
+ *   `attributesEqual`: no encoding and no key string per set.
  *
- * The octets are indexed too (`findReceived`): a peer sends the same set
- * in several UPDATEs (BIRD sends about a third of a full table's sets more
- * than once), and the same octets from the same kind of session always
- * import as the same set, so looking them up skips decoding them, the
- * import checks and the structural interning.
+ * The two kinds are not matched against each other: a set as received is
+ * not also hashed by structure, which would cost receiving a table a
+ * structural hash and one more random memory access per new set for a
+ * match that hardly happens (the same meaning in other octets). A match
+ * missed costs memory, never correctness.
+ *
+ * The bookkeeping is in typed arrays indexed by set id (hash, reference
+ * count, arena offset) plus open-addressing indexes.
  */
 export class AttributeStore {
   /**
@@ -83,22 +90,58 @@ export class AttributeStore {
   private readonly cacheIds = new Int32Array(DECODED_CACHE).fill(-1);
   private readonly cacheSets: (PathAttributes | undefined)[] = new Array<PathAttributes | undefined>(DECODED_CACHE);
 
-  /** The id of `attributes`' set (existing or new), with one more reference; `octets`: keep a new set as these. */
-  intern(attributes: PathAttributes, octets?: ReceivedOctets): number {
+  /** The id of `attributes`' set among the sets kept as objects (existing or new), with one more reference. */
+  intern(attributes: PathAttributes): number {
     const hash = hashAttributes(attributes);
     const index = this.index;
     const mask = index.length / 2 - 1;
     let i = hash & mask;
     for (let slot = index[2 * i]!; slot !== 0; slot = index[2 * i]!) {
       const id = slot - 1;
-      if (index[2 * i + 1] === hash && attributesEqual(this.get(id), attributes)) {
+      if (index[2 * i + 1] === hash && attributesEqual(this.sets[id]!, attributes)) {
         this.refs[id]!++;
         return id;
       }
       i = (i + 1) & mask;
     }
+    const id = this.newId(attributes);
+    this.hashes[id] = hash;
+    if ((this.count - this.octetCount) * 8 > this.index.length * 3) this.index = this.rebuiltIndex(this.index.length * 2);
+    else {
+      index[2 * i] = id + 1;
+      index[2 * i + 1] = hash;
+    }
+    return id;
+  }
+
+  /**
+   * The id of the set kept as exactly these octets from this kind of
+   * session (existing or new), with one more reference. The octets must
+   * have decoded without error. A set kept as octets is found only by
+   * them: a set with the same meaning in other octets, or as an object,
+   * is another set (the engine looks up what arrives by its octets first,
+   * and a policy that returns the attributes it was given keeps their set).
+   */
+  internReceived(octets: ReceivedOctets): number {
+    const known = this.findReceived(octets);
+    if (known >= 0) {
+      this.refs[known]!++;
+      return known;
+    }
     // before the id is taken: recording may compact the arena, which walks the sets
-    const offset = octets === undefined ? -1 : this.record(octets);
+    const offset = this.record(octets);
+    const id = this.newId(null);
+    this.offsets[id] = offset;
+    writeU32(this.chunks[offset >>> ARENA_BITS]!, (offset & ARENA_MASK) + RECORD_ID, id);
+    this.octetHashes[id] = hashReceived(octets);
+    this.octetCount++;
+    if (this.octetCount * 8 > this.octetIndex.length * 3) this.octetIndex = this.rebuiltOctetIndex(this.octetIndex.length * 2);
+    else place(this.octetIndex, offset + 1, this.octetHashes[id]!);
+    return id;
+  }
+
+  /** A free id for a new set with one reference: the object, or null for one kept as octets. */
+  private newId(set: PathAttributes | null): number {
     const id = this.free.pop() ?? this.sets.length;
     if (id === this.sets.length) {
       this.sets.push(undefined);
@@ -109,23 +152,9 @@ export class AttributeStore {
         this.octetHashes = grown(this.octetHashes);
       }
     }
-    this.sets[id] = octets === undefined ? attributes : null;
-    this.hashes[id] = hash;
+    this.sets[id] = set;
     this.refs[id] = 1;
     this.count++;
-    if (this.count * 8 > this.index.length * 3) this.index = this.rebuiltIndex(this.index.length * 2);
-    else {
-      index[2 * i] = id + 1;
-      index[2 * i + 1] = hash;
-    }
-    if (octets !== undefined) {
-      this.offsets[id] = offset;
-      writeU32(this.chunks[offset >>> ARENA_BITS]!, (offset & ARENA_MASK) + RECORD_ID, id);
-      this.octetHashes[id] = hashReceived(octets);
-      this.octetCount++;
-      if (this.octetCount * 8 > this.octetIndex.length * 3) this.octetIndex = this.rebuiltOctetIndex(this.octetIndex.length * 2);
-      else place(this.octetIndex, offset + 1, this.octetHashes[id]!);
-    }
     return id;
   }
 
@@ -178,8 +207,7 @@ export class AttributeStore {
       if (this.cacheIds[slot] === id) this.cacheIds[slot] = -1;
       unindex(this.octetIndex, this.offsets[id]! + 1, this.octetHashes[id]!);
       this.octetCount--;
-    }
-    unindex(this.index, id + 1, this.hashes[id]!);
+    } else unindex(this.index, id + 1, this.hashes[id]!);
     this.sets[id] = undefined;
     this.free.push(id);
     this.count--;
@@ -194,6 +222,11 @@ export class AttributeStore {
   /** Distinct attribute sets held. */
   get size(): number {
     return this.count;
+  }
+
+  /** Of `size`, the sets kept as received octets. */
+  get receivedSize(): number {
+    return this.octetCount;
   }
 
   /** Octets of the arena that holds the sets kept as octets. */
@@ -291,10 +324,10 @@ export class AttributeStore {
     this.octetIndex = this.rebuiltOctetIndex(this.octetIndex.length);
   }
 
-  /** A new structural index of `length` words: every set's id + 1 by its hash. */
+  /** A new structural index of `length` words: every set kept as an object, its id + 1 by its hash. */
   private rebuiltIndex(length: number): Int32Array {
     const index = new Int32Array(length);
-    for (let id = 1; id < this.sets.length; id++) if (this.sets[id] !== undefined) place(index, id + 1, this.hashes[id]!);
+    for (let id = 1; id < this.sets.length; id++) if (this.sets[id]) place(index, id + 1, this.hashes[id]!);
     return index;
   }
 

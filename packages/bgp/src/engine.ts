@@ -741,7 +741,7 @@ export class BgpEngine {
       const a = update.attributes;
       // the octets of an UPDATE with MP attributes hold prefixes too: that set is kept as an object
       const keep = frame !== undefined && update.nlri.length > 0 && a.mpReach === undefined && a.mpUnreach === undefined;
-      setId = this.store.intern(attributes, keep ? this.receivedOctets(peer, options, frame, updateSections(frame, 0, frame.length)) : undefined);
+      setId = keep ? this.store.internReceived(this.receivedOctets(peer, options, frame, updateSections(frame, 0, frame.length))) : this.store.intern(attributes);
     }
     this.importPrefixes(peer, withdrawn, announced, setId, now);
     if (setId !== undefined) this.store.release(setId);
@@ -782,7 +782,9 @@ export class BgpEngine {
       if (setId !== undefined && policy === 'accept') changed = peer.adjIn.setId(key, setId);
       else {
         const accepted = attributes && applyPolicy(policy, { prefix: prefixOfKey(key), attributes, peer: peer.config.address });
-        changed = accepted ? peer.adjIn.set(key, accepted) : peer.adjIn.delete(key);
+        if (accepted === undefined) changed = peer.adjIn.delete(key);
+        // the set as received when the policy returned it unchanged (a set as received is not found by structure)
+        else changed = accepted === attributes ? peer.adjIn.setId(key, setId!) : peer.adjIn.set(key, accepted);
       }
       if (changed) this.decidePrefix(key);
       if (changed && this.overLimit(peer, now)) break;

@@ -134,3 +134,23 @@ describe('an import policy function that feeds the engine more UPDATEs while it 
     expect(held).toEqual([0x0a000000, 0x0b000000, 0x0b000100, 0x0b000200, 0x0c000000, 0x0c000100, 0x0c000200, 0x0c000300]);
   });
 });
+
+describe('an import policy function that changes nothing', () => {
+  it('keeps the set as received, so the routes share one set; a changed set is another', () => {
+    const policies: PeerConfig['import'][] = ['accept', () => 'accept', ({ attributes }) => attributes];
+    for (const policy of policies) {
+      const { engine, id } = established(false, policy);
+      engine.data(id, updates[0]!, 1);
+      expect(engine.locRibSize).toBe(3);
+      expect(engine.attributeSets).toBe(1);
+      // kept as its octets, not as an object copy of them
+      expect(engine['store'].receivedSize).toBe(1);
+    }
+    // a policy that sets LOCAL_PREF on one prefix: that route gets a set of its own
+    const { engine, id } = established(false, ({ prefix, attributes }) => (prefix.address === 0x0a000100 ? { ...attributes, localPref: 200 } : 'accept'));
+    engine.data(id, updates[0]!, 1);
+    expect(engine.attributeSets).toBe(2);
+    expect(engine['store'].receivedSize).toBe(1);
+    expect(engine.routes().map((r) => r.attributes.localPref)).toEqual([undefined, 200, undefined]);
+  });
+});
