@@ -123,7 +123,8 @@ export class AttributeStore {
    * and a policy that returns the attributes it was given keeps their set).
    */
   internReceived(octets: ReceivedOctets): number {
-    const known = this.findReceived(octets);
+    const hash = hashReceived(octets);
+    const known = this.lookReceived(octets, hash);
     if (known >= 0) {
       this.refs[known]!++;
       return known;
@@ -133,10 +134,10 @@ export class AttributeStore {
     const id = this.newId(null);
     this.offsets[id] = offset;
     writeU32(this.chunks[offset >>> ARENA_BITS]!, (offset & ARENA_MASK) + RECORD_ID, id);
-    this.octetHashes[id] = hashReceived(octets);
+    this.octetHashes[id] = hash;
     this.octetCount++;
     if (this.octetCount * 8 > this.octetIndex.length * 3) this.octetIndex = this.rebuiltOctetIndex(this.octetIndex.length * 2);
-    else place(this.octetIndex, offset + 1, this.octetHashes[id]!);
+    else place(this.octetIndex, offset + 1, hash);
     return id;
   }
 
@@ -160,8 +161,12 @@ export class AttributeStore {
 
   /** The set kept as exactly these octets from this kind of session, or -1 (then `intern` it). */
   findReceived(octets: ReceivedOctets): number {
+    return this.lookReceived(octets, hashReceived(octets));
+  }
+
+  /** findReceived for octets whose hash is known. */
+  private lookReceived(octets: ReceivedOctets, hash: number): number {
     const { octetIndex, chunks } = this;
-    const hash = hashReceived(octets);
     const mask = octetIndex.length / 2 - 1;
     const { bytes, start } = octets;
     const length = octets.end - start;

@@ -81,11 +81,13 @@ interface RawAttribute {
  * a decode clears only the entries the previous one set.
  */
 const SEEN = new Uint8Array(256);
-const seenTypes: number[] = [];
+/** The types the last decode set in SEEN (each at most once), and how many: no array to empty (a length write is a runtime call). */
+const seenTypes = new Uint8Array(256);
+let seenCount = 0;
 
 function resetSeen(): void {
-  for (const type of seenTypes) SEEN[type] = 0;
-  seenTypes.length = 0;
+  for (let i = 0; i < seenCount; i++) SEEN[seenTypes[i]!] = 0;
+  seenCount = 0;
 }
 
 class AttributeReader {
@@ -346,7 +348,7 @@ export function decodeAttributes(
       continue;
     }
     reader.seen[type] = 1;
-    seenTypes.push(type);
+    seenTypes[seenCount++] = type;
     try {
       reader.read(raw);
     } catch (error) {

@@ -32,6 +32,10 @@ export function maxMessageLength(type: number, extendedMessage: boolean): number
 
 /** Throws BgpError 1/1 unless the 16 marker octets at `offset` are all ones. */
 export function checkMarker(bytes: Uint8Array, offset: number, errorOffset = offset): void {
+  // one test for the usual case, all ones (every message of a stream is checked); the loop finds the octet that is not
+  let all = 0xff;
+  for (let i = 0; i < MARKER_LENGTH; i++) all &= bytes[offset + i]!;
+  if (all === 0xff) return;
   for (let i = 0; i < MARKER_LENGTH; i++) {
     if (bytes[offset + i] !== 0xff) {
       throw new BgpError({
