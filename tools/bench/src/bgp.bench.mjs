@@ -12,20 +12,9 @@
 import { Parser } from 'binary-parser';
 import { BgpEngine, BgpFramer, buildOpen, decodeMessage, encodeMessage } from '@wirestack/bgp';
 import { compare, consume, report } from './measure.mjs';
+import { prng, tableStreamFromWorker } from './bgp-table-stream.mjs';
 
 const OPTIONS = { fourOctetAs: true };
-
-/** A small deterministic PRNG so every run measures the same table. */
-function prng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function updates(count) {
   const random = prng(1);
@@ -79,15 +68,16 @@ function countPrefixes(nlri) {
 
 /**
  * A full table into the engine, in process: 1,000,000 IPv4 prefixes in
- * UPDATEs shaped like the rig's feeder (about 3.5 prefixes per distinct
- * attribute set), framed as one TCP stream in 64 KiB chunks, fed to a
- * BgpEngine whose peer is Established. Reports wall and CPU seconds and
- * the heap and RSS growth per route (BIRD in the rig: 2.9 s CPU, 181 B/route).
+ * UPDATEs shaped like what the rig's feeder sends (`tableStream`), fed in
+ * 64 KiB chunks to a BgpEngine whose peer is Established. Reports wall and
+ * CPU seconds and the heap and RSS growth per route (the issue's BIRD
+ * figures: 2.9 s CPU, 181 B/route; bgp-rig measures BIRD itself).
  */
-export function fullTable(total = 1_000_000) {
-  const chunks = tableStream(total);
+export async function fullTable(total = 1_000_000) {
+  const { chunks, updates, octets } = await tableStreamFromWorker(total);
   const peer = 0x7f00000a;
-  const engine = new BgpEngine({ asn: 65000, routerId: 0xc0000201, random: () => 0.5, peers: [{ address: peer, asn: 65001, passive: true, import: 'accept', export: 'accept' }] });
+  // routeEvents off, as `wirestack bgp` and the rig's speaker run: counts, not a million events
+  const engine = new BgpEngine({ asn: 65000, routerId: 0xc0000201, random: () => 0.5, routeEvents: false, peers: [{ address: peer, asn: 65001, passive: true, import: 'accept', export: 'accept' }] });
   engine.start(0);
   const id = established(engine, peer, 65001);
   engine.takeActions();
@@ -111,7 +101,7 @@ export function fullTable(total = 1_000_000) {
   const routes = engine.locRibSize;
   if (routes !== total) throw new Error(`Loc-RIB holds ${routes} routes, expected ${total}`);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  console.log(`\n## BGP full table into BgpEngine (${total.toLocaleString('en')} prefixes, ${engine.attributeSets.toLocaleString('en')} attribute sets, in process)`);
+  console.log(`\n## BGP full table into BgpEngine (${total.toLocaleString('en')} prefixes, ${engine.attributeSets.toLocaleString('en')} attribute sets, ${updates.toLocaleString('en')} UPDATEs, ${(octets / 1e6).toFixed(0)} MB, in process)`);
   console.log(`  wall ${wall.toFixed(2)} s, CPU ${cpuSeconds.toFixed(2)} s, ${((total / wall) / 1e3).toFixed(0)} k prefixes/s`);
   console.log(`  heap ${(heap / total).toFixed(0)} B/route, RSS growth ${(rss / total).toFixed(0)} B/route  [${cpuSeconds <= 2.9 && rss / total < 300 ? 'ok' : 'MISS'}: BIRD 2.9 s CPU, < 300 B/route]`);
   return { wall, cpuSeconds, heapPerRoute: heap / total, rssPerRoute: rss / total };
@@ -139,8 +129,8 @@ function established(engine, peer, asn) {
  * session came up (what the sending costs, the slices in flight and the
  * Adj-RIB-Out included).
  */
-export function fullTableOut(total = 1_000_000) {
-  const chunks = tableStream(total);
+export async function fullTableOut(total = 1_000_000) {
+  const { chunks } = await tableStreamFromWorker(total);
   const feeder = 0x7f00000a;
   const receiver = 0x7f00000b;
   const engine = new BgpEngine({
@@ -203,64 +193,9 @@ export function fullTableOut(total = 1_000_000) {
   return { wall, cpuSeconds, messages, octets, slices, peakRssGrowth: peak - rss0 };
 }
 
-/**
- * A full table as the rig's feeder sends it: `total` distinct IPv4
- * prefixes in UPDATEs of about 3.5 prefixes per attribute set, framed as
- * one TCP stream in 64 KiB chunks and ending with End-of-RIB.
- */
-function tableStream(total) {
-  const random = prng(7);
-  const chunks = [];
-  let pending = [];
-  let pendingBytes = 0;
-  const flush = () => {
-    const out = new Uint8Array(pendingBytes);
-    let at = 0;
-    for (const m of pending) {
-      out.set(m, at);
-      at += m.length;
-    }
-    for (let i = 0; i < out.length; i += 65536) chunks.push(out.slice(i, i + 65536));
-    pending = [];
-    pendingBytes = 0;
-  };
-  let net = 0x0b000000;
-  let made = 0;
-  const seen = new Set();
-  for (let i = 0; made < total; i++) {
-    const pathLength = 2 + Math.floor(random() * 5);
-    const asns = [65001];
-    for (let k = 0; k < pathLength; k++) asns.push(random() < 0.3 ? 4200000000 + Math.floor(random() * 1e6) : 1 + Math.floor(random() * 64000));
-    const attributes = { origin: random() < 0.9 ? 'igp' : 'incomplete', asPath: [{ type: 'sequence', asns }], nextHop: 0xc0000201 + (i % 8) };
-    if (random() < 0.33) attributes.communities = [((asns[1] & 0xffff) << 16) + 100, 0xffffff01].map((c) => c >>> 0);
-    if (random() < 0.02) attributes.largeCommunities = [{ global: 65001, local1: i, local2: 1 }];
-    const n = Math.min(total - made, 1 + Math.floor(random() * 6));
-    const nlri = [];
-    for (let k = 0; k < n; k++) {
-      const r = random();
-      const length = r < 0.6 ? 24 : r < 0.7 ? 23 : r < 0.82 ? 22 : 8 + Math.floor(random() * 14);
-      net = (net + 256) >>> 0;
-      let address = (net & (0xffffffff << (32 - length))) >>> 0;
-      // a shorter prefix can cover the same address as an earlier one: keep every prefix distinct
-      if (seen.has(address * 64 + length)) address = net;
-      seen.add(address * 64 + (address === net && length < 24 ? 24 : length));
-      nlri.push({ address, length: address === net && length < 24 ? 24 : length });
-    }
-    made += n;
-    const m = encodeMessage({ type: 'update', withdrawn: [], attributes, nlri }, OPTIONS);
-    pending.push(m);
-    pendingBytes += m.length;
-    if (pendingBytes > 1 << 20) flush();
-  }
-  pending.push(encodeMessage({ type: 'update', withdrawn: [], attributes: {}, nlri: [] }, OPTIONS));
-  pendingBytes += pending[pending.length - 1].length;
-  flush();
-  return chunks;
-}
-
-export default function run() {
-  fullTable();
-  fullTableOut();
+export default async function run() {
+  await fullTable();
+  await fullTableOut();
   const { messages, prefixes } = updates(20_000);
   const perMessage = prefixes / messages.length;
   const stream = new Uint8Array(messages.reduce((n, m) => n + m.length, 0));
