@@ -28,10 +28,11 @@ export interface ReceivedOctets extends ReceivedFrom {
  *   objects they were about 85 MB of heap that every garbage collection
  *   copied or marked (a fifth of the CPU time of receiving a table), as
  *   octets about 60 octets each. A peer sends the same set in several
- *   UPDATEs (BIRD sends about a third of a full table's sets more than
- *   once), and the same octets from the same kind of session always import
- *   as the same set, so the engine looks up what arrives by its octets
- *   before it decodes anything.
+ *   UPDATEs (BIRD, sending a full table to a reader that keeps up, sends
+ *   941,341 UPDATEs for 282,790 sets: two thirds repeat earlier octets),
+ *   and the same octets from the same kind of session always import as
+ *   the same set, so the engine looks up what arrives by its octets before
+ *   it decodes anything.
  * - Other sets (ours, those a policy changed) are objects (`intern`),
  *   found by a structural hash (`hashAttributes`) and compared with
  *   `attributesEqual`: no encoding and no key string per set.
