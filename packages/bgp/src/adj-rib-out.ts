@@ -1,5 +1,5 @@
-import { PrefixTable } from './prefix-table.js';
 import type { AttributeStore } from './attribute-store.js';
+import { PrefixSlots, SlotTable } from './prefix-slots.js';
 
 /**
  * A peer's Adj-RIB-Out, kept as which route was advertised rather than
@@ -7,18 +7,26 @@ import type { AttributeStore } from './attribute-store.js';
  * the source (peer index) of the best route that went out. What the peer
  * got is a function of these and the peer's export policy, so the engine
  * derives it again when needed instead of keeping an exported copy of
- * every attribute set per peer: a full table to a new peer costs a table
- * slot per prefix (about 32 octets) and no attribute set, where exported
- * copies cost about 110 octets more per route. When the export policy
- * changes, the routes are sent again (as BIRD's "reload out" does).
+ * every attribute set per peer: a full table to a new peer costs two
+ * int32 columns (8 octets per prefix, on the engine's shared
+ * `PrefixSlots`) and no attribute set, where exported copies cost about
+ * 110 octets more per route. When the export policy changes, the routes
+ * are sent again (as BIRD's "reload out" does). On the shared slots, the
+ * engine's Loc-RIB lookup of a prefix finds it here too (PrefixSlots'
+ * memo): passing a table on costs one hash lookup per prefix, not two.
  *
  * It holds a reference on each set (AttributeStore), so a set id it
  * names is never reused for another set while it is here.
  */
 export class AdjRibOut {
-  private readonly table = new PrefixTable();
+  private readonly table: SlotTable;
 
-  constructor(private readonly store: AttributeStore) {}
+  constructor(
+    private readonly store: AttributeStore,
+    slots: PrefixSlots = new PrefixSlots(),
+  ) {
+    this.table = new SlotTable(slots);
+  }
 
   /** Prefixes advertised. */
   get size(): number {

@@ -288,7 +288,7 @@ export class BgpEngine {
         rival: undefined,
         adjIn: new RouteTable(this.store, this.slots),
         adjInPre: p.keepPrePolicy ? new RouteTable(this.store, this.slots) : undefined,
-        adjOut: new AdjRibOut(this.store),
+        adjOut: new AdjRibOut(this.store, this.slots),
         received: 0,
         holdRestartFsm: undefined,
         holdRestartAt: 0,
