@@ -51,24 +51,35 @@ export function asPathWireLength(segments: readonly AsPathSegment[], asnSize: 2 
   return n;
 }
 
-/** Writes the segments; EncodeError for an empty segment, more than 255 ASNs or an ASN that does not fit. */
-export function writeAsPath(out: Uint8Array, offset: number, segments: readonly AsPathSegment[], asnSize: 2 | 4, field: string): number {
+/**
+ * Writes the segments (or, without `out`, only checks them); returns the
+ * offset after them. EncodeError for an empty segment, more than 255 ASNs
+ * or an ASN that does not fit.
+ */
+export function writeAsPath(out: Uint8Array | undefined, offset: number, segments: readonly AsPathSegment[], asnSize: 2 | 4, field: string): number {
   let o = offset;
-  segments.forEach((s, i) => {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
     const type = VALUE_BY_TYPE[s.type];
     if (type === undefined) throw new EncodeError('invalid', `${field}[${i}].type`);
-    if (s.asns.length === 0 || s.asns.length > 255) {
-      throw new EncodeError('out-of-range', `${field}[${i}].asns`, `${field}[${i}]: a segment holds 1..255 ASNs, got ${s.asns.length}`);
+    const asns = s.asns;
+    if (asns.length === 0 || asns.length > 255) {
+      throw new EncodeError('out-of-range', `${field}[${i}].asns`, `${field}[${i}]: a segment holds 1..255 ASNs, got ${asns.length}`);
     }
-    out[o] = type;
-    out[o + 1] = s.asns.length;
+    if (out !== undefined) {
+      out[o] = type;
+      out[o + 1] = asns.length;
+    }
     o += 2;
-    for (const asn of s.asns) {
-      if (asnSize === 4) writeU32(out, o, checkUint(asn, 0xffff_ffff, `${field}[${i}].asns`));
-      else writeU16(out, o, checkUint(asn, 0xffff, `${field}[${i}].asns`));
+    for (let k = 0; k < asns.length; k++) {
+      const asn = checkUint(asns[k]!, asnSize === 4 ? 0xffff_ffff : 0xffff, `${field}[${i}].asns`);
+      if (out !== undefined) {
+        if (asnSize === 4) writeU32(out, o, asn);
+        else writeU16(out, o, asn);
+      }
       o += asnSize;
     }
-  });
+  }
   return o;
 }
 

@@ -373,37 +373,77 @@ function overrun(bytes: Uint8Array, offset: number, end: number, detail: string,
 
 // ---- encoding -----------------------------------------------------------------
 
-interface AttributeBytes {
-  readonly flags: number;
-  readonly type: number;
-  readonly value: Uint8Array;
-}
+/**
+ * Writes path attributes straight into the output, or, without `out`,
+ * only checks them and counts their octets: the same walk both times, so
+ * the length and the bytes cannot disagree. No array per attribute: a
+ * full table passed on encodes some 300,000 sets, and a small array, an
+ * object and a sort for each was most of the time it took.
+ */
+class AttributeWriter {
+  constructor(
+    private readonly out: Uint8Array | undefined,
+    public o: number,
+  ) {}
 
-function u32(value: number, field: string): Uint8Array {
-  const out = new Uint8Array(4);
-  writeU32(out, 0, checkUint(value, 0xffff_ffff, field));
-  return out;
-}
+  /** An attribute's flags, type and length; Extended Length when the value needs it or `extendedLength` (an unknown attribute that came with it). */
+  header(flags: number, type: number, length: number, extendedLength = false): void {
+    if (length > 0xffff) throw new EncodeError('too-long', `attribute ${type}`);
+    const ext = extendedLength || length > 255;
+    const out = this.out;
+    if (out !== undefined) {
+      out[this.o] = (flags & ~ATTR_EXTENDED_LENGTH) | (ext ? ATTR_EXTENDED_LENGTH : 0);
+      out[this.o + 1] = type;
+      if (ext) writeU16(out, this.o + 2, length);
+      else out[this.o + 2] = length;
+    }
+    this.o += ext ? 4 : 3;
+  }
 
-function u32List(values: readonly number[], field: string): Uint8Array {
-  if (values.length === 0) throw new EncodeError('invalid', field, `${field}: an empty list cannot be encoded (RFC 7606 treats it as malformed)`);
-  const out = new Uint8Array(values.length * 4);
-  values.forEach((v, i) => writeU32(out, i * 4, checkUint(v, 0xffff_ffff, `${field}[${i}]`)));
-  return out;
-}
+  u32(value: number, field: string): void {
+    const v = checkUint(value, 0xffff_ffff, field);
+    if (this.out !== undefined) writeU32(this.out, this.o, v);
+    this.o += 4;
+  }
 
-function aggregatorBytes(a: Aggregator, asnSize: 2 | 4, field: string): Uint8Array {
-  const out = new Uint8Array(asnSize + 4);
-  if (asnSize === 4) writeU32(out, 0, checkUint(a.asn, 0xffff_ffff, `${field}.asn`));
-  else writeU16(out, 0, checkUint(a.asn, 0xffff, `${field}.asn`));
-  writeIpv4(out, asnSize, checkUint(a.address, 0xffff_ffff, `${field}.address`) as Ipv4Address);
-  return out;
-}
+  bytes(value: Uint8Array): void {
+    this.out?.set(value, this.o);
+    this.o += value.length;
+  }
 
-function asPathBytes(segments: readonly AsPathSegment[], asnSize: 2 | 4, field: string): Uint8Array {
-  const out = new Uint8Array(asPathWireLength(segments, asnSize));
-  writeAsPath(out, 0, segments, asnSize, field);
-  return out;
+  /** An attribute of one 32-bit value. */
+  u32Attribute(flags: number, type: number, value: number, field: string): void {
+    this.header(flags, type, 4);
+    this.u32(value, field);
+  }
+
+  /** An attribute of 32-bit values, `count` of them, the i-th `valueAt(i)` (named `${field}[i]` in errors). */
+  u32ListAttribute(flags: number, type: number, count: number, valueAt: (i: number) => number, field: string): void {
+    if (count === 0) throw new EncodeError('invalid', field, `${field}: an empty list cannot be encoded (RFC 7606 treats it as malformed)`);
+    this.header(flags, type, count * 4);
+    for (let i = 0; i < count; i++) this.u32(valueAt(i), `${field}[${i}]`);
+  }
+
+  asPath(type: number, segments: readonly AsPathSegment[], asnSize: 2 | 4, field: string): void {
+    this.header(type === AttributeType.AS_PATH ? WELL_KNOWN : OPTIONAL_TRANSITIVE, type, asPathWireLength(segments, asnSize));
+    this.o = writeAsPath(this.out, this.o, segments, asnSize, field);
+  }
+
+  aggregator(type: number, a: Aggregator, asnSize: 2 | 4, field: string): void {
+    this.header(OPTIONAL_TRANSITIVE, type, asnSize + 4);
+    const asn = checkUint(a.asn, asnSize === 4 ? 0xffff_ffff : 0xffff, `${field}.asn`);
+    if (this.out !== undefined) {
+      if (asnSize === 4) writeU32(this.out, this.o, asn);
+      else writeU16(this.out, this.o, asn);
+    }
+    this.o += asnSize;
+    this.u32(a.address, `${field}.address`);
+  }
+
+  unknown(u: UnknownAttribute): void {
+    this.header(u.flags, u.type, u.value.length, (u.flags & ATTR_EXTENDED_LENGTH) !== 0);
+    this.bytes(u.value);
+  }
 }
 
 function mpReachBytes(m: MpReach, addPath: boolean): Uint8Array {
@@ -444,90 +484,135 @@ function mpUnreachBytes(m: MpUnreach, addPath: boolean): Uint8Array {
 }
 
 /**
- * The attributes as (flags, type, value), in the order they go on the
- * wire: MP_REACH_NLRI and MP_UNREACH_NLRI first (RFC 7606 §5.1), then the
- * rest by type code, unknown attributes among them.
+ * The known attributes of `a` other than MP_REACH_NLRI and MP_UNREACH_NLRI,
+ * by type code, each after the unknown attributes of lower codes (`unknown`
+ * sorted by type; `placed`: how many of them are written so far, updated).
  */
-function attributeList(a: PathAttributes, options: BgpCodecOptions): AttributeBytes[] {
-  const asnSize = options.fourOctetAs ? 4 : 2;
-  const addPath = options.addPath === true;
-  const first: AttributeBytes[] = [];
-  const list: AttributeBytes[] = [];
-  const add = (type: number, flags: number, value: Uint8Array): void => {
-    list.push({ flags, type, value });
+function writeKnown(w: AttributeWriter, a: PathAttributes, asnSize: 2 | 4, unknown: readonly UnknownAttribute[], placed: { n: number }): void {
+  const before = (type: number): void => {
+    while (placed.n < unknown.length && unknown[placed.n]!.type < type) w.unknown(unknown[placed.n++]!);
   };
-  if (a.mpReach !== undefined) first.push({ flags: OPTIONAL_NON_TRANSITIVE, type: AttributeType.MP_REACH_NLRI, value: mpReachBytes(a.mpReach, addPath) });
-  if (a.mpUnreach !== undefined) first.push({ flags: OPTIONAL_NON_TRANSITIVE, type: AttributeType.MP_UNREACH_NLRI, value: mpUnreachBytes(a.mpUnreach, addPath) });
   if (a.origin !== undefined) {
     const v = ORIGIN_VALUE[a.origin];
     if (v === undefined) throw new EncodeError('invalid', 'origin', `origin: expected 'igp', 'egp' or 'incomplete'`);
-    add(AttributeType.ORIGIN, WELL_KNOWN, Uint8Array.of(v));
+    before(AttributeType.ORIGIN);
+    w.header(WELL_KNOWN, AttributeType.ORIGIN, 1);
+    w.bytes(ORIGIN_OCTET[v]!);
   }
-  if (a.asPath !== undefined) add(AttributeType.AS_PATH, WELL_KNOWN, asPathBytes(a.asPath, asnSize, 'asPath'));
-  if (a.nextHop !== undefined) add(AttributeType.NEXT_HOP, WELL_KNOWN, u32(a.nextHop, 'nextHop'));
-  if (a.med !== undefined) add(AttributeType.MULTI_EXIT_DISC, OPTIONAL_NON_TRANSITIVE, u32(a.med, 'med'));
-  if (a.localPref !== undefined) add(AttributeType.LOCAL_PREF, WELL_KNOWN, u32(a.localPref, 'localPref'));
-  if (a.atomicAggregate === true) add(AttributeType.ATOMIC_AGGREGATE, WELL_KNOWN, new Uint8Array(0));
-  if (a.aggregator !== undefined) add(AttributeType.AGGREGATOR, OPTIONAL_TRANSITIVE, aggregatorBytes(a.aggregator, asnSize, 'aggregator'));
-  if (a.communities !== undefined) add(AttributeType.COMMUNITIES, OPTIONAL_TRANSITIVE, u32List(a.communities, 'communities'));
-  if (a.originatorId !== undefined) add(AttributeType.ORIGINATOR_ID, OPTIONAL_NON_TRANSITIVE, u32(a.originatorId, 'originatorId'));
-  if (a.clusterList !== undefined) add(AttributeType.CLUSTER_LIST, OPTIONAL_NON_TRANSITIVE, u32List(a.clusterList, 'clusterList'));
-  if (a.extendedCommunities !== undefined) {
-    const halves = a.extendedCommunities.flatMap((c) => [c.high, c.low]);
-    add(AttributeType.EXTENDED_COMMUNITIES, OPTIONAL_TRANSITIVE, u32List(halves, 'extendedCommunities'));
+  if (a.asPath !== undefined) {
+    before(AttributeType.AS_PATH);
+    w.asPath(AttributeType.AS_PATH, a.asPath, asnSize, 'asPath');
   }
-  if (a.as4Path !== undefined) add(AttributeType.AS4_PATH, OPTIONAL_TRANSITIVE, asPathBytes(a.as4Path, 4, 'as4Path'));
-  if (a.as4Aggregator !== undefined) add(AttributeType.AS4_AGGREGATOR, OPTIONAL_TRANSITIVE, aggregatorBytes(a.as4Aggregator, 4, 'as4Aggregator'));
-  if (a.largeCommunities !== undefined) {
-    const words = a.largeCommunities.flatMap((c) => [c.global, c.local1, c.local2]);
-    add(AttributeType.LARGE_COMMUNITY, OPTIONAL_TRANSITIVE, u32List(words, 'largeCommunities'));
+  if (a.nextHop !== undefined) {
+    before(AttributeType.NEXT_HOP);
+    w.u32Attribute(WELL_KNOWN, AttributeType.NEXT_HOP, a.nextHop, 'nextHop');
   }
-  (a.unknown ?? []).forEach((u, i) => {
+  if (a.med !== undefined) {
+    before(AttributeType.MULTI_EXIT_DISC);
+    w.u32Attribute(OPTIONAL_NON_TRANSITIVE, AttributeType.MULTI_EXIT_DISC, a.med, 'med');
+  }
+  if (a.localPref !== undefined) {
+    before(AttributeType.LOCAL_PREF);
+    w.u32Attribute(WELL_KNOWN, AttributeType.LOCAL_PREF, a.localPref, 'localPref');
+  }
+  if (a.atomicAggregate === true) {
+    before(AttributeType.ATOMIC_AGGREGATE);
+    w.header(WELL_KNOWN, AttributeType.ATOMIC_AGGREGATE, 0);
+  }
+  if (a.aggregator !== undefined) {
+    before(AttributeType.AGGREGATOR);
+    w.aggregator(AttributeType.AGGREGATOR, a.aggregator, asnSize, 'aggregator');
+  }
+  const communities = a.communities;
+  if (communities !== undefined) {
+    before(AttributeType.COMMUNITIES);
+    w.u32ListAttribute(OPTIONAL_TRANSITIVE, AttributeType.COMMUNITIES, communities.length, (i) => communities[i]!, 'communities');
+  }
+  if (a.originatorId !== undefined) {
+    before(AttributeType.ORIGINATOR_ID);
+    w.u32Attribute(OPTIONAL_NON_TRANSITIVE, AttributeType.ORIGINATOR_ID, a.originatorId, 'originatorId');
+  }
+  const clusterList = a.clusterList;
+  if (clusterList !== undefined) {
+    before(AttributeType.CLUSTER_LIST);
+    w.u32ListAttribute(OPTIONAL_NON_TRANSITIVE, AttributeType.CLUSTER_LIST, clusterList.length, (i) => clusterList[i]!, 'clusterList');
+  }
+  const extended = a.extendedCommunities;
+  if (extended !== undefined) {
+    before(AttributeType.EXTENDED_COMMUNITIES);
+    // each community as two words, high then low, numbered as one list in errors
+    w.u32ListAttribute(OPTIONAL_TRANSITIVE, AttributeType.EXTENDED_COMMUNITIES, extended.length * 2, (i) => (i % 2 === 0 ? extended[i >> 1]!.high : extended[i >> 1]!.low), 'extendedCommunities');
+  }
+  if (a.as4Path !== undefined) {
+    before(AttributeType.AS4_PATH);
+    w.asPath(AttributeType.AS4_PATH, a.as4Path, 4, 'as4Path');
+  }
+  if (a.as4Aggregator !== undefined) {
+    before(AttributeType.AS4_AGGREGATOR);
+    w.aggregator(AttributeType.AS4_AGGREGATOR, a.as4Aggregator, 4, 'as4Aggregator');
+  }
+  const large = a.largeCommunities;
+  if (large !== undefined) {
+    before(AttributeType.LARGE_COMMUNITY);
+    // each community as three words, numbered as one list in errors
+    w.u32ListAttribute(OPTIONAL_TRANSITIVE, AttributeType.LARGE_COMMUNITY, large.length * 3, (i) => { const c = large[(i / 3) | 0]!; return i % 3 === 0 ? c.global : i % 3 === 1 ? c.local1 : c.local2; }, 'largeCommunities');
+  }
+  before(256);
+}
+
+/** ORIGIN's value octet, one array per value, shared. */
+const ORIGIN_OCTET = [Uint8Array.of(0), Uint8Array.of(1), Uint8Array.of(2)];
+
+/** The unknown attributes checked (a type no known attribute has, once each, flags an octet) and sorted by type. */
+function sortedUnknown(unknown: readonly UnknownAttribute[] | undefined): readonly UnknownAttribute[] {
+  if (unknown === undefined || unknown.length === 0) return NO_UNKNOWN;
+  const seen = new Set<number>();
+  unknown.forEach((u, i) => {
     const type = checkUint(u.type, 0xff, `unknown[${i}].type`);
     checkUint(u.flags, 0xff, `unknown[${i}].flags`);
-    if (KNOWN[type] !== undefined || list.some((x) => x.type === type)) {
+    if (KNOWN[type] !== undefined || seen.has(type)) {
       throw new EncodeError('invalid', `unknown[${i}].type`, `unknown[${i}]: type ${type} is a known or repeated attribute`);
     }
-    add(type, u.flags, u.value);
+    seen.add(type);
   });
-  list.sort((x, y) => x.type - y.type);
-  return [...first, ...list];
+  return [...unknown].sort((x, y) => x.type - y.type);
 }
 
-/** Octets and writer of the path attributes block. */
+const NO_UNKNOWN: readonly UnknownAttribute[] = [];
+
+/**
+ * Octets and writer of the path attributes block, in the order they go on
+ * the wire: MP_REACH_NLRI and MP_UNREACH_NLRI first (RFC 7606 §5.1), then
+ * the rest by type code, unknown attributes among them. EncodeError (at
+ * once, before any write) for a value that cannot go on the wire.
+ */
 export function encodeAttributes(a: PathAttributes, options: BgpCodecOptions): { length: number; write(out: Uint8Array, offset: number): number } {
-  const list = attributeList(a, options);
-  let length = 0;
-  for (const x of list) {
-    if (x.value.length > 0xffff) throw new EncodeError('too-long', `attribute ${x.type}`);
-    length += (extended(x) ? 4 : 3) + x.value.length;
-  }
-  return {
-    length,
-    write(out, offset) {
-      let o = offset;
-      for (const x of list) {
-        const ext = extended(x);
-        out[o] = (x.flags & ~ATTR_EXTENDED_LENGTH) | (ext ? ATTR_EXTENDED_LENGTH : 0);
-        out[o + 1] = x.type;
-        if (ext) {
-          writeU16(out, o + 2, x.value.length);
-          o += 4;
-        } else {
-          out[o + 2] = x.value.length;
-          o += 3;
-        }
-        out.set(x.value, o);
-        o += x.value.length;
-      }
-      return o;
-    },
+  const asnSize = options.fourOctetAs ? 4 : 2;
+  const addPath = options.addPath === true;
+  const mpReach = a.mpReach === undefined ? undefined : mpReachBytes(a.mpReach, addPath);
+  const mpUnreach = a.mpUnreach === undefined ? undefined : mpUnreachBytes(a.mpUnreach, addPath);
+  const emit = (w: AttributeWriter, unknown: readonly UnknownAttribute[]): number => {
+    if (mpReach !== undefined) {
+      w.header(OPTIONAL_NON_TRANSITIVE, AttributeType.MP_REACH_NLRI, mpReach.length);
+      w.bytes(mpReach);
+    }
+    if (mpUnreach !== undefined) {
+      w.header(OPTIONAL_NON_TRANSITIVE, AttributeType.MP_UNREACH_NLRI, mpUnreach.length);
+      w.bytes(mpUnreach);
+    }
+    const placed = { n: 0 };
+    writeKnown(w, a, asnSize, unknown, placed);
+    while (placed.n < unknown.length) w.unknown(unknown[placed.n++]!);
+    return w.o;
   };
-}
-
-/** Extended Length when the value needs it, or when an unknown attribute arrived with it. */
-function extended(x: AttributeBytes): boolean {
-  return x.value.length > 255 || (KNOWN[x.type] === undefined && (x.flags & ATTR_EXTENDED_LENGTH) !== 0);
+  // the known attributes are checked before the unknown ones, which are counted after them
+  let length = emit(new AttributeWriter(undefined, 0), NO_UNKNOWN);
+  const unknown = sortedUnknown(a.unknown);
+  for (const u of unknown) {
+    if (u.value.length > 0xffff) throw new EncodeError('too-long', `attribute ${u.type}`);
+    length += ((u.flags & ATTR_EXTENDED_LENGTH) !== 0 || u.value.length > 255 ? 4 : 3) + u.value.length;
+  }
+  return { length, write: (out, offset) => emit(new AttributeWriter(out, offset), unknown) };
 }
 
 /**
