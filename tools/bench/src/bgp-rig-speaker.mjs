@@ -15,6 +15,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+
+// as `wirestack bgp` runs (packages/cli/src/main.ts says why)
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 // WIRESTACK_BENCH_RIG_BGP: another build's node entry (e.g. a copy of an earlier dist) to compare
 // against in alternating runs; default the workspace's built package
