@@ -160,7 +160,7 @@ export class AttributeStore {
     return id;
   }
 
-  /** The set kept as exactly these octets from this kind of session, or -1 (then `intern` it). */
+  /** The set kept as exactly these octets from this kind of session, or -1 (then `internReceived` it, once they decoded). */
   findReceived(octets: ReceivedOctets): number {
     return this.lookReceived(octets, hashReceived(octets));
   }

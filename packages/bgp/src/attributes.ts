@@ -400,6 +400,11 @@ class AttributeWriter {
     this.o += ext ? 4 : 3;
   }
 
+  u8(value: number): void {
+    if (this.out !== undefined) this.out[this.o] = value;
+    this.o += 1;
+  }
+
   u32(value: number, field: string): void {
     const v = checkUint(value, 0xffff_ffff, field);
     if (this.out !== undefined) writeU32(this.out, this.o, v);
@@ -497,7 +502,7 @@ function writeKnown(w: AttributeWriter, a: PathAttributes, asnSize: 2 | 4, unkno
     if (v === undefined) throw new EncodeError('invalid', 'origin', `origin: expected 'igp', 'egp' or 'incomplete'`);
     before(AttributeType.ORIGIN);
     w.header(WELL_KNOWN, AttributeType.ORIGIN, 1);
-    w.bytes(ORIGIN_OCTET[v]!);
+    w.u8(v);
   }
   if (a.asPath !== undefined) {
     before(AttributeType.AS_PATH);
@@ -559,9 +564,6 @@ function writeKnown(w: AttributeWriter, a: PathAttributes, asnSize: 2 | 4, unkno
   }
   before(256);
 }
-
-/** ORIGIN's value octet, one array per value, shared. */
-const ORIGIN_OCTET = [Uint8Array.of(0), Uint8Array.of(1), Uint8Array.of(2)];
 
 /** The unknown attributes checked (a type no known attribute has, once each, flags an octet) and sorted by type. */
 function sortedUnknown(unknown: readonly UnknownAttribute[] | undefined): readonly UnknownAttribute[] {
