@@ -7,19 +7,23 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { encodeMessage } from '@wirestack/bgp';
+import { seededRandom } from '@wirestack/netsim';
 
 const OPTIONS = { fourOctetAs: true };
 
-/** A small deterministic PRNG so every run measures the same table. */
-export function prng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * A random attribute set shaped like the rig's table (gen_table.py): AS
+ * paths of 3–7 ASNs, some 4-octet, a third with communities, a few large
+ * communities; `i` numbers it (next hops and large communities vary by it).
+ */
+export function randomAttributes(random, i) {
+  const pathLength = 2 + Math.floor(random() * 5);
+  const asns = [65001];
+  for (let k = 0; k < pathLength; k++) asns.push(random() < 0.3 ? 4200000000 + Math.floor(random() * 1e6) : 1 + Math.floor(random() * 64000));
+  const attributes = { origin: random() < 0.9 ? 'igp' : 'incomplete', asPath: [{ type: 'sequence', asns }], nextHop: 0xc0000201 + (i % 8) };
+  if (random() < 0.33) attributes.communities = [((asns[1] & 0xffff) << 16) + 100, 0xffffff01].map((c) => c >>> 0);
+  if (random() < 0.02) attributes.largeCommunities = [{ global: 65001, local1: i, local2: 1 }];
+  return attributes;
 }
 
 /**
@@ -34,7 +38,7 @@ export function prng(seed) {
  * two), in random order, and End-of-RIB: the UPDATEs in one array.
  */
 function tableStream(total) {
-  const random = prng(7);
+  const random = seededRandom(7);
   let net = 0x0b000000;
   const seen = new Set();
   const prefix = () => {
@@ -54,13 +58,7 @@ function tableStream(total) {
   const updateSize = [];
   for (let made = 0; made < total; ) {
     const i = sets.length;
-    const pathLength = 2 + Math.floor(random() * 5);
-    const asns = [65001];
-    for (let k = 0; k < pathLength; k++) asns.push(random() < 0.3 ? 4200000000 + Math.floor(random() * 1e6) : 1 + Math.floor(random() * 64000));
-    const attributes = { origin: random() < 0.9 ? 'igp' : 'incomplete', asPath: [{ type: 'sequence', asns }], nextHop: 0xc0000201 + (i % 8) };
-    if (random() < 0.33) attributes.communities = [((asns[1] & 0xffff) << 16) + 100, 0xffffff01].map((c) => c >>> 0);
-    if (random() < 0.02) attributes.largeCommunities = [{ global: 65001, local1: i, local2: 1 }];
-    sets.push(attributes);
+    sets.push(randomAttributes(random, i));
     const wanted = random() < 0.43 ? 1 : 2 + Math.floor(-Math.log(1 - random()) * 4);
     for (let left = Math.min(total - made, wanted); left > 0; ) {
       const n = left > 1 && random() < 0.04 ? 2 : 1;

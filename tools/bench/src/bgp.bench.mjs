@@ -12,22 +12,18 @@
 import { Parser } from 'binary-parser';
 import { BgpEngine, BgpFramer, buildOpen, decodeMessage, encodeMessage } from '@wirestack/bgp';
 import { compare, consume, report } from './measure.mjs';
-import { prng, tableStreamFromWorker } from './bgp-table-stream.mjs';
+import { seededRandom } from '@wirestack/netsim';
+import { randomAttributes, tableStreamFromWorker } from './bgp-table-stream.mjs';
 
 const OPTIONS = { fourOctetAs: true };
 
 function updates(count) {
-  const random = prng(1);
+  const random = seededRandom(1);
   const out = [];
   let prefixes = 0;
   let net = 0x0b000000;
   for (let i = 0; i < count; i++) {
-    const pathLength = 3 + Math.floor(random() * 5);
-    const asns = [65001];
-    for (let k = 1; k < pathLength; k++) asns.push(random() < 0.3 ? 4200000000 + Math.floor(random() * 1e6) : 1 + Math.floor(random() * 64000));
-    const attributes = { origin: random() < 0.9 ? 'igp' : 'incomplete', asPath: [{ type: 'sequence', asns }], nextHop: 0xc0000201 + (i % 8) };
-    if (random() < 0.33) attributes.communities = [((asns[1] & 0xffff) << 16) + 100, 0xffffff01].map((c) => c >>> 0);
-    if (random() < 0.02) attributes.largeCommunities = [{ global: 65001, local1: i, local2: 1 }];
+    const attributes = randomAttributes(random, i);
     const n = 1 + Math.floor(random() * 6);
     const nlri = [];
     for (let k = 0; k < n; k++) {
