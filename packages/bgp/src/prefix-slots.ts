@@ -93,9 +93,11 @@ export class PrefixSlots {
       this.entries[2 * i] = address | 0;
       this.entries[2 * i + 1] = ((slot + 1) << 6) | length;
       this.addresses.set(slot, address | 0);
-      this.info.set(slot, length);
+      // one table holds it (64) with its length
+      this.info.set(slot, 64 + length);
       this.count++;
       this.memoSlot = slot;
+      return slot;
     }
     this.info.set(slot, this.info.get(slot) + 64);
     return slot;
