@@ -780,15 +780,24 @@ export class BgpEngine {
       let changed: boolean;
       // 'accept' stores the set as received for every prefix; a function may change it per prefix
       if (setId !== undefined && policy === 'accept') changed = peer.adjIn.setId(key, setId);
-      else {
-        const accepted = attributes && applyPolicy(policy, { prefix: prefixOfKey(key), attributes, peer: peer.config.address });
-        if (accepted === undefined) changed = peer.adjIn.delete(key);
-        // the set as received when the policy returned it unchanged (a set as received is not found by structure)
-        else changed = accepted === attributes ? peer.adjIn.setId(key, setId!) : peer.adjIn.set(key, accepted);
-      }
+      else changed = attributes === undefined ? peer.adjIn.delete(key) : this.importThrough(peer, policy, key, setId!, attributes);
       if (changed) this.decidePrefix(key);
       if (changed && this.overLimit(peer, now)) break;
     }
+  }
+
+  /**
+   * Stores in `peer`'s Adj-RIB-In what the import policy makes of `key`'s
+   * route with set `id` (`attributes`, the set as read): that set when the
+   * policy returns it unchanged (a set kept as received octets is not
+   * found again by structure), the changed attributes as a set of their
+   * own, nothing when it rejects the route. Returns true when the
+   * Adj-RIB-In changed.
+   */
+  private importThrough(peer: Peer, policy: Policy, key: number, id: number, attributes: PathAttributes): boolean {
+    const accepted = applyPolicy(policy, { prefix: prefixOfKey(key), attributes, peer: peer.config.address });
+    if (accepted === undefined) return peer.adjIn.delete(key);
+    return accepted === attributes ? peer.adjIn.setId(key, id) : peer.adjIn.set(key, accepted);
   }
 
   /**
@@ -1304,10 +1313,7 @@ export class BgpEngine {
     if (peer.config.import === undefined && peer.external) this.warnOnce(peer, 'import');
     const changed: number[] = [];
     pre.forEach((key, id) => {
-      const attributes = this.store.get(id);
-      const accepted = applyPolicy(policy, { prefix: prefixOfKey(key), attributes, peer: address });
-      const moved = accepted === attributes ? peer.adjIn.setId(key, id) : accepted ? peer.adjIn.set(key, accepted) : peer.adjIn.delete(key);
-      if (moved) changed.push(key);
+      if (this.importThrough(peer, policy, key, id, this.store.get(id))) changed.push(key);
     });
     for (const key of changed) this.decidePrefix(key);
     this.overLimit(peer, now);
